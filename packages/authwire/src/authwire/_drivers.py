@@ -1,0 +1,210 @@
+"""Sync and async drivers for the sans-IO flows.
+
+A flow is a generator that yields *effects* and is sent their results:
+
+* an :class:`httpx.Request` — send it; the flow receives the :class:`httpx.Response`,
+  already read;
+* a :class:`Call` — call a user function (a compliance hook, ``update_token``); on the async
+  drivers an awaitable result is awaited, on the sync drivers it is refused;
+* :data:`ACQUIRE` / :data:`RELEASE` — take or give back the flow owner's lock (single-flight
+  renewal). A driver releases a lock still held when the flow ends, however it ends.
+
+The flow ``return``\\ s its result. Everything that differs between sync and async — sending,
+awaiting user callbacks, locking — lives here and nowhere else (compare httpx's own
+``Auth.sync_auth_flow`` / ``Auth.async_auth_flow``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from ._compat import Request, Response
+
+__all__ = [
+    "ACQUIRE",
+    "RELEASE",
+    "AsyncLock",
+    "Call",
+    "Flow",
+    "ResultBox",
+    "SyncLock",
+    "async_steps",
+    "drive_async",
+    "drive_sync",
+    "sync_steps",
+]
+
+T = TypeVar("T")
+
+
+class _LockStep:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+ACQUIRE = _LockStep("ACQUIRE")
+RELEASE = _LockStep("RELEASE")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Ask the driver to call a user function and send back its result."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+Effect = Request | Call | _LockStep
+Flow = Generator[Effect, Any, T]
+
+
+class SyncLock(Protocol):
+    def acquire(self) -> bool: ...
+    def release(self) -> None: ...
+
+
+class AsyncLock(Protocol):
+    async def acquire(self) -> None: ...
+    def release(self) -> None: ...
+
+
+def _call_sync(call: Call) -> Any:
+    result = call.fn(*call.args, **call.kwargs)
+    if inspect.isawaitable(result):
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()  # do not leave a never-awaited coroutine behind
+        name = getattr(call.fn, "__qualname__", repr(call.fn))
+        raise TypeError(
+            f"{name} returned an awaitable on a sync client; use the async client "
+            "or pass a plain function"
+        )
+    return result
+
+
+class ResultBox(Generic[T]):
+    """Where :func:`async_steps` leaves the flow's result (async generators cannot return)."""
+
+    __slots__ = ("value",)
+    value: T
+
+
+def sync_steps(flow: Flow[T], lock: SyncLock | None = None) -> Generator[Request, Response, T]:
+    """Run ``flow``, yielding its requests to the caller (an ``httpx.Auth`` flow)."""
+    held = False
+    try:
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                effect = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                result: T = stop.value
+                return result
+            value, error = None, None
+            if isinstance(effect, Request):
+                response = yield effect
+                response.read()
+                value = response
+            elif isinstance(effect, Call):
+                try:
+                    value = _call_sync(effect)
+                except Exception as exc:
+                    error = exc
+            elif effect is ACQUIRE:
+                _require(lock).acquire()
+                held = True
+            elif effect is RELEASE:
+                held = False
+                _require(lock).release()
+    finally:
+        if held:
+            _require(lock).release()
+        flow.close()
+
+
+async def async_steps(
+    flow: Flow[T], box: ResultBox[T], lock: AsyncLock | None = None
+) -> AsyncGenerator[Request, Response]:
+    """Async twin of :func:`sync_steps`; the flow's result lands in ``box``."""
+    held = False
+    try:
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                effect = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                box.value = stop.value
+                return
+            value, error = None, None
+            if isinstance(effect, Request):
+                response = yield effect
+                await response.aread()
+                value = response
+            elif isinstance(effect, Call):
+                try:
+                    value = effect.fn(*effect.args, **effect.kwargs)
+                    if inspect.isawaitable(value):
+                        value = await value
+                except Exception as exc:
+                    error = exc
+            elif effect is ACQUIRE:
+                await _require(lock).acquire()
+                held = True
+            elif effect is RELEASE:
+                held = False
+                _require(lock).release()
+    finally:
+        if held:
+            _require(lock).release()
+        flow.close()
+
+
+def _require(lock: T | None) -> T:
+    if lock is None:
+        raise RuntimeError("this flow needs a lock and its driver was given none")
+    return lock
+
+
+def drive_sync(
+    flow: Flow[T], send: Callable[[Request], Response], lock: SyncLock | None = None
+) -> T:
+    """Run ``flow`` to completion, sending each request with ``send``."""
+    steps = sync_steps(flow, lock)
+    try:
+        request = next(steps)
+        while True:
+            request = steps.send(send(request))
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+    finally:
+        steps.close()
+
+
+async def drive_async(
+    flow: Flow[T],
+    send: Callable[[Request], Awaitable[Response]],
+    lock: AsyncLock | None = None,
+) -> T:
+    """Async twin of :func:`drive_sync`."""
+    box: ResultBox[T] = ResultBox()
+    steps = async_steps(flow, box, lock)
+    try:
+        request = await anext(steps)
+        while True:
+            request = await steps.asend(await send(request))
+    except StopAsyncIteration:
+        return box.value
+    finally:
+        await steps.aclose()

@@ -1,0 +1,173 @@
+"""Errors raised by authwire.
+
+Two families, never mixed:
+
+* Caller misuse — a bad argument, a key that cannot sign, a missing endpoint — raises
+  :class:`ValueError` or :class:`TypeError` as early as possible, naming the argument.
+* Protocol failure — the other side said no, or said something that is not OAuth — raises
+  :class:`OAuthError` or one of its subclasses::
+
+    OAuthError(error, description=None, uri=None)
+    ├── AuthorizationResponseError     an error in the redirect back (RFC 6749 §4.1.2.1)
+    │   ├── MismatchingStateError      `state` differs from the one we sent
+    │   ├── MismatchingIssuerError     `iss` differs from the expected issuer (RFC 9207)
+    │   └── MissingCodeError           no `code` and no error in the redirect
+    ├── TokenResponseError             the token endpoint answered with no usable token
+    ├── MissingTokenError              a token is needed and none is known
+    ├── InvalidTokenError              the resource server rejected the token
+    ├── TokenExpiredError              expired, and nothing to renew it with
+    ├── UnsupportedTokenTypeError      a token type we cannot present (RFC 6749 §7.1)
+    ├── InsecureTransportError         plain http:// to a non-loopback host (also a ValueError)
+    └── IDTokenError                   an OpenID Connect ID token check failed
+
+No message built here ever contains a token, secret, key or signature: the text comes from
+the error code, the server's ``error_description`` and safe excerpts only.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthorizationResponseError",
+    "IDTokenError",
+    "InsecureTransportError",
+    "InvalidTokenError",
+    "MismatchingIssuerError",
+    "MismatchingStateError",
+    "MissingCodeError",
+    "MissingTokenError",
+    "OAuthError",
+    "TokenExpiredError",
+    "TokenResponseError",
+    "UnsupportedTokenTypeError",
+]
+
+
+class OAuthError(Exception):
+    """A protocol failure: the ``error`` code, its description and URI (RFC 6749 §5.2)."""
+
+    error: str = "oauth_error"
+    description: str | None = None
+
+    def __init__(
+        self,
+        error: str | None = None,
+        description: str | None = None,
+        uri: str | None = None,
+    ) -> None:
+        if error is not None:
+            self.error = error
+        if description is not None:
+            self.description = description
+        self.uri = uri
+        super().__init__(self.error, self.description, uri)
+
+    def __str__(self) -> str:
+        text = self.error
+        if self.description:
+            text = f"{text}: {self.description}"
+        if self.uri:
+            text = f"{text} ({self.uri})"
+        return text
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(error={self.error!r}, "
+            f"description={self.description!r}, uri={self.uri!r})"
+        )
+
+
+class AuthorizationResponseError(OAuthError):
+    """The redirect back from the authorization endpoint carries an error or fails a check."""
+
+    error = "invalid_authorization_response"
+
+
+class MismatchingStateError(AuthorizationResponseError):
+    """The ``state`` in the redirect is not the one this client sent (CSRF protection)."""
+
+    error = "mismatching_state"
+    description = "the state in the authorization response does not match the request"
+
+
+class MismatchingIssuerError(AuthorizationResponseError):
+    """The ``iss`` in the redirect is absent or not the expected issuer (RFC 9207 §2.4)."""
+
+    error = "mismatching_issuer"
+    description = "the iss in the authorization response is not the expected issuer"
+
+
+class MissingCodeError(AuthorizationResponseError):
+    """The redirect carries neither a ``code`` nor an ``error``."""
+
+    error = "missing_code"
+    description = "the authorization response carries no code"
+
+
+class TokenResponseError(OAuthError):
+    """The token endpoint answered with something that is not a token.
+
+    HTML, an empty body, non-JSON, or JSON without ``access_token``. ``status_code`` is the
+    HTTP status and ``excerpt`` a short, secret-free description of the body.
+    """
+
+    error = "invalid_token_response"
+
+    def __init__(
+        self,
+        description: str | None = None,
+        *,
+        status_code: int | None = None,
+        excerpt: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.excerpt = excerpt
+        parts = [description or "the token endpoint returned no token"]
+        if status_code is not None:
+            parts.append(f"HTTP {status_code}")
+        if excerpt:
+            parts.append(f"body: {excerpt}")
+        super().__init__(error, "; ".join(parts))
+
+
+class MissingTokenError(OAuthError):
+    """A token is required for this call and the client has none."""
+
+    error = "missing_token"
+    description = "no token is known; fetch one first"
+
+
+class InvalidTokenError(OAuthError):
+    """The resource server rejected the access token (RFC 6750 §3.1 ``invalid_token``)."""
+
+    error = "invalid_token"
+
+
+class TokenExpiredError(OAuthError):
+    """The token has expired and there is neither a refresh token nor a grant to re-run."""
+
+    error = "token_expired"
+    description = "the access token has expired and cannot be renewed"
+
+
+class UnsupportedTokenTypeError(OAuthError):
+    """The token's ``token_type`` is not one this client can present (RFC 6749 §7.1)."""
+
+    error = "unsupported_token_type"
+
+
+class InsecureTransportError(OAuthError, ValueError):
+    """Plain ``http://`` to a host other than loopback, without opting in (RFC 9700 §2.6)."""
+
+    error = "insecure_transport"
+    description = "OAuth 2 requires https:// except for loopback hosts"
+
+
+class IDTokenError(OAuthError):
+    """An ID token failed a check of OpenID Connect Core §3.1.3.7; ``reason`` names it."""
+
+    error = "invalid_id_token"
+
+    def __init__(self, reason: str, description: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(None, description or reason)
