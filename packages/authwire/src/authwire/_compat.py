@@ -11,6 +11,7 @@ from httpx import URL, AsyncClient, Auth, Client, Headers, QueryParams, Request,
 
 __all__ = [
     "URL",
+    "USE_CLIENT_DEFAULT",
     "AsyncClient",
     "Auth",
     "Client",
@@ -20,7 +21,6 @@ __all__ = [
     "RequestNotRead",
     "Response",
     "ResponseNotRead",
-    "USE_CLIENT_DEFAULT",
     "UseClientDefault",
     "httpx",
 ]

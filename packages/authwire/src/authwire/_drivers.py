@@ -3,7 +3,8 @@
 A flow is a generator that yields *effects* and is sent their results:
 
 * an :class:`httpx.Request` — send it; the flow receives the :class:`httpx.Response`,
-  already read;
+  already read; an :class:`Unread` request is sent and its response handed back unread
+  (the caller's own response, which may be streamed);
 * a :class:`Call` — call a user function (a compliance hook, ``update_token``); on the async
   drivers an awaitable result is awaited, on the sync drivers it is refused;
 * :data:`ACQUIRE` / :data:`RELEASE` — take or give back the flow owner's lock (single-flight
@@ -31,6 +32,7 @@ __all__ = [
     "Flow",
     "ResultBox",
     "SyncLock",
+    "Unread",
     "async_steps",
     "drive_async",
     "drive_sync",
@@ -55,6 +57,13 @@ RELEASE = _LockStep("RELEASE")
 
 
 @dataclass(frozen=True, slots=True)
+class Unread:
+    """Send ``request`` and hand the response back *unread* (the caller's own response)."""
+
+    request: Request
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
     """Ask the driver to call a user function and send back its result."""
 
@@ -63,7 +72,7 @@ class Call:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-Effect = Request | Call | _LockStep
+Effect = Request | Unread | Call | _LockStep
 Flow = Generator[Effect, Any, T]
 
 
@@ -115,6 +124,8 @@ def sync_steps(flow: Flow[T], lock: SyncLock | None = None) -> Generator[Request
                 response = yield effect
                 response.read()
                 value = response
+            elif isinstance(effect, Unread):
+                value = yield effect.request
             elif isinstance(effect, Call):
                 try:
                     value = _call_sync(effect)
@@ -151,6 +162,8 @@ async def async_steps(
                 response = yield effect
                 await response.aread()
                 value = response
+            elif isinstance(effect, Unread):
+                value = yield effect.request
             elif isinstance(effect, Call):
                 try:
                     value = effect.fn(*effect.args, **effect.kwargs)

@@ -60,7 +60,8 @@ class ClientCredentials:
 class ClientAuthMethod(Protocol):
     """The shape of a client authentication method (see the module docstring)."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def __call__(
         self, client: ClientCredentials, method: str, uri: str, headers: Headers, body: str
@@ -158,7 +159,7 @@ class _NamedFunction:
 
 
 def named_method(auth: object) -> ClientAuthMethod:
-    """Accept what ``register_client_auth_method`` takes: ``(name, fn)`` or an object with ``name``."""
+    """Accept ``(name, fn)`` or an object with a ``name``, as registration does."""
     if isinstance(auth, tuple):
         if len(auth) != 2 or not isinstance(auth[0], str) or not callable(auth[1]):
             raise TypeError("auth must be a (name, callable) pair or an object with a .name")

@@ -1,0 +1,89 @@
+"""Names a client accepts as provider metadata, so that a misspelt argument is an error."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+__all__ = ["is_metadata_name", "split_kwargs"]
+
+# RFC 8414 §2, OpenID Connect Discovery 1.0 §3, and the authorization-request parameters
+# Authlib users pass to the constructor to have them sent on every authorization URL.
+_NAMES = frozenset(
+    {
+        "issuer",
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+        "registration_endpoint",
+        "revocation_endpoint",
+        "introspection_endpoint",
+        "device_authorization_endpoint",
+        "pushed_authorization_request_endpoint",
+        "end_session_endpoint",
+        "check_session_iframe",
+        "backchannel_authentication_endpoint",
+        "service_documentation",
+        "op_policy_uri",
+        "op_tos_uri",
+        "signed_metadata",
+        "mtls_endpoint_aliases",
+        "require_pushed_authorization_requests",
+        "require_request_uri_registration",
+        "tls_client_certificate_bound_access_tokens",
+        "frontchannel_logout_session_required",
+        "backchannel_logout_session_required",
+        # authorization request defaults
+        "grant_type",
+        "response_type",
+        "response_mode",
+        "nonce",
+        "prompt",
+        "login_hint",
+        "max_age",
+        "acr_values",
+        "display",
+        "ui_locales",
+        "claims",
+        "audience",
+        "resource",
+        "id_token_hint",
+    }
+)
+_SUFFIXES = ("_endpoint", "_supported", "_uri")
+
+
+def is_metadata_name(name: str) -> bool:
+    return name in _NAMES or name.endswith(_SUFFIXES)
+
+
+@cache
+def _parameters_of(init: Callable[..., Any]) -> frozenset[str]:
+    return frozenset(inspect.signature(init).parameters) - {"self"}
+
+
+def split_kwargs(
+    owner: str, kwargs: Mapping[str, Any], httpx_init: Callable[..., Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split ``kwargs`` into (provider metadata, httpx arguments); refuse anything else.
+
+    Every argument of the httpx client's constructor passes through, including ones added by
+    a later httpx version; a name that is neither is a :class:`TypeError` naming it.
+    """
+    httpx_names = _parameters_of(httpx_init) if httpx_init is not None else frozenset()
+    metadata: dict[str, Any] = {}
+    passthrough: dict[str, Any] = {}
+    for name, value in kwargs.items():
+        if name in httpx_names:
+            passthrough[name] = value
+        elif is_metadata_name(name):
+            metadata[name] = value
+        else:
+            raise TypeError(
+                f"{owner}() got an unexpected keyword argument {name!r}: it is neither "
+                "provider metadata (RFC 8414 / OpenID Discovery names) nor an httpx argument"
+            )
+    return metadata, passthrough

@@ -1,0 +1,733 @@
+"""``OAuth2Auth``: the OAuth 2 client engine, usable as an ``httpx.Auth`` on any client.
+
+It holds the client's credentials, the provider metadata, the token and its life cycle.
+Every protocol step is a flow (see :mod:`authwire._drivers`): the same generator serves
+``OAuth2Client`` and ``AsyncOAuth2Client``, and ``sync_auth_flow`` / ``async_auth_flow``
+only choose the driver and the lock.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import secrets
+import threading
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio
+
+from .._clock import Clock, system_clock
+from .._compat import Auth, Request, Response, httpx
+from .._drivers import ACQUIRE, RELEASE, Call, Flow, ResultBox, Unread, async_steps, sync_steps
+from .._exceptions import MissingTokenError, TokenExpiredError, UnsupportedTokenTypeError
+from .._metadata import is_metadata_name
+from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662, rfc9207
+from ..protocol._transport import check_transport
+from ..protocol.client_auth import (
+    CLIENT_SECRET_BASIC,
+    NONE,
+    ClientAuthMethod,
+    ClientCredentials,
+    basic_authorization,
+    builtin_methods,
+    named_method,
+)
+from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
+from ..token import OAuth2Token
+
+__all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "UpdateToken"]
+
+logger = logging.getLogger("authwire")
+
+#: The compliance hook types, in the order a token's life meets them.
+HOOK_TYPES = (
+    "access_token_request",
+    "access_token_response",
+    "refresh_token_request",
+    "refresh_token_response",
+    "revoke_token_request",
+    "introspect_token_request",
+    "protected_request",
+)
+
+#: Parameters sent on every authorization URL when set as constructor metadata.
+_AUTHORIZE_DEFAULTS = (
+    "response_mode",
+    "nonce",
+    "prompt",
+    "login_hint",
+    "max_age",
+    "acr_values",
+    "display",
+    "ui_locales",
+    "claims",
+    "audience",
+    "resource",
+)
+
+#: Grants that are never re-run on expiry: they need the user or a one-time value.
+_NOT_REFETCHABLE = frozenset(
+    {
+        rfc6749.AUTHORIZATION_CODE,
+        rfc6749.IMPLICIT,
+        rfc6749.PASSWORD,
+        rfc6749.REFRESH_TOKEN,
+        "urn:ietf:params:oauth:grant-type:device_code",
+    }
+)
+
+UpdateToken = Callable[..., Any]
+Hook = Callable[..., Any]
+Form = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationRequest:
+    """What the client must remember between the authorization URL and the callback.
+
+    Convert it with :meth:`to_dict` to keep it in a web session, and give it back with
+    :meth:`from_dict` to a new client to finish the flow there.
+    """
+
+    state: str
+    code_verifier: str | None = None
+    nonce: str | None = None
+    redirect_uri: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AuthorizationRequest:
+        if not isinstance(data, Mapping) or not isinstance(data.get("state"), str):
+            raise ValueError("an authorization request needs at least a str 'state'")
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def __repr__(self) -> str:
+        # state, verifier and nonce are one-time secrets of this login
+        return f"AuthorizationRequest(redirect_uri={self.redirect_uri!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Grant:
+    """A token request to run again when its token expires (never a password or code)."""
+
+    grant_type: str
+    url: str
+    method: str
+    params: dict[str, Any]
+    body: str
+    headers: dict[str, str] | None
+    auth: Any
+
+
+def _is_coroutine_function(fn: object) -> bool:
+    import inspect
+
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
+        getattr(fn, "__call__", None)  # noqa: B004 - an object with an async __call__
+    )
+
+
+class OAuth2Auth(Auth):
+    """Presents an OAuth 2 token on every request, fetching and renewing it as needed.
+
+    Use it with any httpx client (``httpx.Client(auth=OAuth2Auth(...))``); the client classes
+    are built on it. Renewal is single-flight: concurrent requests that find the token expired
+    cause one token request, and the others wait for its result.
+    """
+
+    def __init__(
+        self,
+        token: Mapping[str, Any] | None = None,
+        *,
+        client_id: str | None = None,
+        client_secret: Any = None,
+        token_endpoint_auth_method: str | None = None,
+        revocation_endpoint_auth_method: str | None = None,
+        scope: str | Iterable[str] | None = None,
+        redirect_uri: str | None = None,
+        token_placement: str = "header",
+        update_token: UpdateToken | None = None,
+        leeway: float = 60,
+        state: str | None = None,
+        code_challenge_method: str | None = rfc7636.S256,
+        allow_insecure_transport: bool = False,
+        clock: Clock = system_clock,
+        **metadata: Any,
+    ) -> None:
+        for name in metadata:
+            if not is_metadata_name(name):
+                raise TypeError(f"OAuth2Auth() got an unexpected keyword argument {name!r}")
+        if client_id is not None and not isinstance(client_id, str):
+            raise TypeError(f"client_id must be a str, not {type(client_id).__name__}")
+        if token_placement not in TOKEN_PLACEMENTS:
+            raise ValueError(
+                f"token_placement must be 'header', 'body' or 'uri', not {token_placement!r}"
+            )
+        if code_challenge_method not in (None, rfc7636.S256, rfc7636.PLAIN):
+            raise ValueError(
+                "code_challenge_method must be 'S256', 'plain' or None, "
+                f"not {code_challenge_method!r}"
+            )
+        if update_token is not None and not callable(update_token):
+            raise TypeError("update_token must be callable")
+        if isinstance(leeway, bool) or not isinstance(leeway, int | float) or leeway < 0:
+            raise ValueError("leeway must be a non-negative number of seconds")
+        self.client_id = client_id
+        self.client_secret = client_secret
+        if token_endpoint_auth_method is None:
+            token_endpoint_auth_method = CLIENT_SECRET_BASIC if client_secret else NONE
+        self.token_endpoint_auth_method = token_endpoint_auth_method
+        self.revocation_endpoint_auth_method = revocation_endpoint_auth_method
+        self.scope = scope
+        self.redirect_uri = redirect_uri
+        self.token_placement = token_placement
+        self.update_token = update_token
+        self.leeway = leeway
+        self.state = state
+        self.code_challenge_method = code_challenge_method
+        self.allow_insecure_transport = allow_insecure_transport
+        self.clock = clock
+        self.metadata: dict[str, Any] = dict(metadata)
+        self.authorization_request: AuthorizationRequest | None = None
+        self._auth_methods: dict[str, ClientAuthMethod] = builtin_methods()
+        self._hooks: dict[str, list[Hook]] = {name: [] for name in HOOK_TYPES}
+        self._token: OAuth2Token | None = None
+        self._grant: _Grant | None = None
+        self._renewals = 0
+        self._failure: Exception | None = None
+        self.thread_lock = threading.Lock()
+        self.async_lock = anyio.Lock()
+        if token is not None:
+            self.token = token
+
+    # -- plain state ------------------------------------------------------------------------
+
+    @property
+    def token(self) -> OAuth2Token | None:
+        return self._token
+
+    @token.setter
+    def token(self, token: Mapping[str, Any] | None) -> None:
+        self._token = None if token is None else OAuth2Token.from_dict(token)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(client_id={self.client_id!r}, "
+            f"token_endpoint_auth_method={self.token_endpoint_auth_method!r}, "
+            f"token_endpoint={self.metadata.get('token_endpoint')!r})"
+        )
+
+    def register_client_auth_method(self, auth: Any) -> None:
+        """Add a client authentication method: ``(name, fn)`` or an object with ``.name``.
+
+        A method's ``prepare(client)`` runs now, so a bad key fails here, not on first use.
+        """
+        method = named_method(auth)
+        prepare = getattr(method, "prepare", None)
+        if callable(prepare):
+            prepare(self._credentials(method.name))
+        self._auth_methods[method.name] = method
+
+    def register_compliance_hook(self, hook_type: str, hook: Hook) -> None:
+        """Run ``hook`` at ``hook_type``; hooks of one type run in registration order."""
+        if hook_type not in self._hooks:
+            raise ValueError(f"hook_type must be one of {', '.join(HOOK_TYPES)}; not {hook_type!r}")
+        if not callable(hook):
+            raise TypeError("hook must be callable")
+        self._hooks[hook_type].append(hook)
+
+    def _credentials(self, auth_method: str) -> ClientCredentials:
+        issuer = self.metadata.get("issuer")
+        return ClientCredentials(
+            self.client_id,
+            self.client_secret,
+            auth_method,
+            issuer if isinstance(issuer, str) else None,
+        )
+
+    def _endpoint(self, url: str | None, name: str) -> str:
+        if url is None:
+            url = self.metadata.get(name)
+            if url is None and name == "token_endpoint" and self._grant is not None:
+                url = self._grant.url
+        if not url:
+            raise ValueError(f"no {name} is known: pass url= or give {name}= to the client")
+        url = str(url)
+        check_transport(url, allow_insecure=self.allow_insecure_transport, what=name)
+        return url
+
+    # -- the authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3) ------------------------
+
+    def create_authorization_url(
+        self,
+        url: str | None = None,
+        state: str | None = None,
+        code_verifier: str | None = None,
+        **params: Any,
+    ) -> tuple[str, str]:
+        """Build the URL to send the user to, and remember what the callback will need.
+
+        A ``state`` is generated when none is given, PKCE S256 is added by default, and a
+        ``nonce`` when ``openid`` is in the scope. RFC 6749 §4.1.1, RFC 7636 §4.3.
+        """
+        endpoint = self._endpoint(url, "authorization_endpoint")
+        state = state or self.state or secrets.token_urlsafe(32)
+        response_type = params.pop("response_type", None) or self.metadata.get(
+            "response_type", "code"
+        )
+        redirect_uri = params.pop("redirect_uri", None) or self.redirect_uri
+        scope = params.pop("scope", None) or self.scope
+        for name in _AUTHORIZE_DEFAULTS:
+            if name not in params and self.metadata.get(name) is not None:
+                params[name] = self.metadata[name]
+        scope_text = rfc6749.scope_to_string(scope)
+        if "openid" in (scope_text or "").split() or "id_token" in response_type.split():
+            params.setdefault("nonce", secrets.token_urlsafe(24))
+        method = params.pop("code_challenge_method", self.code_challenge_method)
+        if "code" in response_type.split() and (method or code_verifier):
+            if code_verifier is None:
+                code_verifier = rfc7636.generate_code_verifier()
+            method = method or rfc7636.S256
+            params["code_challenge"] = rfc7636.create_code_challenge(code_verifier, method)
+            params["code_challenge_method"] = method
+        authorization_url = rfc6749.build_authorization_url(
+            endpoint,
+            client_id=self.client_id,
+            response_type=response_type,
+            redirect_uri=redirect_uri,
+            scope=scope_text,
+            state=state,
+            **params,
+        )
+        self.authorization_request = AuthorizationRequest(
+            state=state,
+            code_verifier=code_verifier,
+            nonce=params.get("nonce"),
+            redirect_uri=redirect_uri,
+        )
+        return authorization_url, state
+
+    def _validate_authorization_response(
+        self, url: str, state: str | None, *, require_code: bool = True
+    ) -> dict[str, str]:
+        params = rfc6749.parse_authorization_response(url, state=None, require_code=False)
+        rfc9207.validate_issuer(
+            params,
+            expected=self.metadata.get("issuer"),
+            required=bool(self.metadata.get("authorization_response_iss_parameter_supported")),
+        )
+        return rfc6749.parse_authorization_response(url, state=state, require_code=require_code)
+
+    # -- token requests (RFC 6749 §4, §6) ---------------------------------------------------
+
+    def _client_request(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: str,
+        auth: Any,
+        auth_method: str,
+    ) -> Request:
+        """Apply client authentication (RFC 6749 §2.3) and build the request."""
+        if auth is None:
+            fn = self._auth_methods.get(auth_method)
+            if fn is None:
+                raise ValueError(
+                    f"the client auth method {auth_method!r} is not registered; "
+                    "call register_client_auth_method() with it first"
+                )
+            url, headers, body = fn(self._credentials(auth_method), method, url, headers, body)
+        elif isinstance(auth, tuple) and len(auth) == 2:
+            headers = dict(headers)
+            headers["Authorization"] = basic_authorization(str(auth[0]), str(auth[1]))
+        elif isinstance(auth, str):
+            return self._client_request(method, url, headers, body, None, auth)
+        elif callable(auth) and isinstance(getattr(auth, "name", None), str):
+            url, headers, body = auth(self._credentials(auth.name), method, url, headers, body)
+        elif isinstance(auth, httpx.Auth):
+            request = self._build(method, url, headers, body)
+            return next(auth.auth_flow(request))
+        else:
+            raise TypeError("auth must be an httpx.Auth, an (id, secret) pair or an auth method")
+        return self._build(method, url, headers, body)
+
+    @staticmethod
+    def _build(method: str, url: str, headers: dict[str, str], body: str) -> Request:
+        if method.upper() == "GET":
+            request = Request("GET", url, headers=headers)
+            if body:
+                request.url = request.url.copy_merge_params(httpx.QueryParams(body))
+            return request
+        return Request(method.upper(), url, headers=headers, content=body.encode("utf-8"))
+
+    def _token_request(
+        self,
+        grant_type: str,
+        url: str,
+        params: Mapping[str, Any],
+        *,
+        body: str = "",
+        method: str = "POST",
+        headers: Mapping[str, str] | None = None,
+        auth: Any = None,
+        hook: str = "access_token",
+    ) -> Flow[OAuth2Token]:
+        """Send one token request and process its response. RFC 6749 §3.2, §5."""
+        text = rfc6749.build_token_request_body(grant_type, params, body)
+        all_headers = {"Accept": "application/json", "Content-Type": Form}
+        all_headers.update(headers or {})
+        for fn in self._hooks[f"{hook}_request"]:
+            url, all_headers, text = yield Call(fn, (url, all_headers, text))
+        request = self._client_request(
+            method, url, all_headers, text, auth, self.token_endpoint_auth_method
+        )
+        logger.debug("token request: grant_type=%s to %s", grant_type, request.url.host)
+        response: Response = yield request
+        for fn in self._hooks[f"{hook}_response"]:
+            response = yield Call(fn, (response,))
+        return rfc6749.process_token_response(response)
+
+    def fetch_token_flow(
+        self,
+        url: str | None = None,
+        body: str = "",
+        method: str = "POST",
+        headers: Mapping[str, str] | None = None,
+        auth: Any = None,
+        grant_type: str | None = None,
+        state: str | None = None,
+        **params: Any,
+    ) -> Flow[OAuth2Token]:
+        """Obtain a token by any grant; see :meth:`OAuth2Client.fetch_token`. RFC 6749 §4."""
+        authorization_response = params.pop("authorization_response", None)
+        pending = self.authorization_request
+        expected_state = state or (pending.state if pending else None) or self.state
+        if authorization_response is not None:
+            implicit = grant_type == rfc6749.IMPLICIT or (
+                grant_type is None
+                and "token" in str(self.metadata.get("response_type", "code")).split()
+            )
+            if implicit:
+                response_params = self._validate_authorization_response(
+                    str(authorization_response), expected_state, require_code=False
+                )
+                token = rfc6749.token_from_fragment(
+                    str(authorization_response), state=expected_state
+                )
+                del response_params
+                self._token = token
+                return token
+            response_params = self._validate_authorization_response(
+                str(authorization_response), expected_state
+            )
+            params["code"] = response_params["code"]
+            grant_type = grant_type or rfc6749.AUTHORIZATION_CODE
+        endpoint = self._endpoint(url, "token_endpoint")
+        if grant_type is None:
+            grant_type = self.metadata.get("grant_type") or rfc6749.guess_grant_type(params)
+        if grant_type == rfc6749.AUTHORIZATION_CODE:
+            redirect_uri = pending.redirect_uri if pending else self.redirect_uri
+            if redirect_uri is not None:
+                params.setdefault("redirect_uri", redirect_uri)
+            if pending is not None and pending.code_verifier:
+                params.setdefault("code_verifier", pending.code_verifier)
+        elif grant_type in (rfc6749.PASSWORD, rfc6749.CLIENT_CREDENTIALS) and self.scope:
+            params.setdefault("scope", self.scope)
+        token = yield from self._token_request(
+            grant_type,
+            endpoint,
+            params,
+            body=body,
+            method=method,
+            headers=headers,
+            auth=auth,
+        )
+        if grant_type not in _NOT_REFETCHABLE:
+            self._grant = _Grant(
+                grant_type, endpoint, method, dict(params), body, dict(headers or {}), auth
+            )
+        if grant_type == rfc6749.AUTHORIZATION_CODE:
+            self.authorization_request = None
+        self._token = token
+        return token
+
+    def _refresh(
+        self,
+        url: str,
+        refresh_token: str,
+        *,
+        body: str = "",
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Flow[OAuth2Token]:
+        """Refresh; a response without a new refresh token keeps the old one. RFC 6749 §6."""
+        token = yield from self._token_request(
+            rfc6749.REFRESH_TOKEN,
+            url,
+            {"refresh_token": refresh_token, **(params or {})},
+            body=body,
+            headers=headers,
+            auth=auth,
+            hook="refresh_token",
+        )
+        if not token.get("refresh_token"):
+            token["refresh_token"] = refresh_token
+        return token
+
+    def refresh_token_flow(
+        self,
+        url: str | None = None,
+        refresh_token: str | None = None,
+        body: str = "",
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> Flow[OAuth2Token]:
+        """Refresh explicitly, then hand the new token to ``update_token``. RFC 6749 §6."""
+        endpoint = self._endpoint(url, "token_endpoint")
+        old = self._token
+        refresh_token = refresh_token or (old.refresh_token if old is not None else None)
+        if not refresh_token:
+            raise MissingTokenError(description="no refresh token is known")
+        token = yield from self._refresh(
+            endpoint, refresh_token, body=body, auth=auth, headers=headers, params=params
+        )
+        self._token = token
+        if self.update_token is not None:
+            yield Call(self.update_token, (token,), {"refresh_token": refresh_token})
+        return token
+
+    # -- automatic life cycle ---------------------------------------------------------------
+
+    def _is_usable(self, token: OAuth2Token | None, stale: OAuth2Token | None) -> bool:
+        if token is None or token is stale:
+            return False
+        return not token.is_expired(self.leeway, clock=self.clock)
+
+    def _renewal_plan(self, token: OAuth2Token | None) -> str | None:
+        if token is not None and token.refresh_token and self._refresh_url() is not None:
+            return "refresh"
+        if self._refetch_grant() is not None:
+            return "refetch"
+        return None
+
+    def _refresh_url(self) -> str | None:
+        url = self.metadata.get("token_endpoint") or (self._grant.url if self._grant else None)
+        return str(url) if url else None
+
+    def _refetch_grant(self) -> _Grant | None:
+        if self._grant is not None:
+            return self._grant
+        url = self.metadata.get("token_endpoint")
+        if url and self.metadata.get("grant_type") == rfc6749.CLIENT_CREDENTIALS:
+            return _Grant(rfc6749.CLIENT_CREDENTIALS, str(url), "POST", {}, "", None, None)
+        return None
+
+    def _renew(self, token: OAuth2Token | None) -> Flow[tuple[OAuth2Token, dict[str, Any]]]:
+        plan = self._renewal_plan(token)
+        if plan == "refresh":
+            assert token is not None
+            assert token.refresh_token is not None
+            url = self._endpoint(self._refresh_url(), "token_endpoint")
+            logger.debug("refreshing the access token")
+            new = yield from self._refresh(url, token.refresh_token)
+            return new, {"refresh_token": token.refresh_token}
+        grant = self._refetch_grant()
+        if plan == "refetch" and grant is not None:
+            params = dict(grant.params)
+            if grant.grant_type == rfc6749.CLIENT_CREDENTIALS and self.scope is not None:
+                params.setdefault("scope", self.scope)
+            logger.debug("fetching a new token by %s", grant.grant_type)
+            url = self._endpoint(grant.url, "token_endpoint")
+            new = yield from self._token_request(
+                grant.grant_type,
+                url,
+                params,
+                body=grant.body,
+                method=grant.method,
+                headers=grant.headers,
+                auth=grant.auth,
+            )
+            return new, {"access_token": token.access_token if token is not None else None}
+        if token is None:
+            raise MissingTokenError()
+        raise TokenExpiredError()
+
+    def ensure_token_flow(self, stale: OAuth2Token | None = None) -> Flow[OAuth2Token]:
+        """A usable token: the current one, or a renewed one (single-flight).
+
+        ``stale`` is a token the resource server rejected: it is renewed even if it looks
+        unexpired, unless another request renewed it meanwhile.
+        """
+        token = self._token
+        if self._is_usable(token, stale):
+            assert token is not None
+            return token
+        renewals = self._renewals
+        yield ACQUIRE
+        token = self._token
+        if self._is_usable(token, stale):
+            yield RELEASE
+            assert token is not None
+            return token
+        if self._renewals != renewals and self._failure is not None:
+            # we queued behind a renewal that failed: report it rather than retry in a herd
+            raise copy.copy(self._failure).with_traceback(None)
+        self._renewals += 1
+        try:
+            new, update_kwargs = yield from self._renew(token)
+        except Exception as exc:
+            self._failure = exc
+            raise
+        self._failure = None
+        self._token = new
+        yield RELEASE
+        if self.update_token is not None:
+            yield Call(self.update_token, (new,), update_kwargs)
+        return new
+
+    def _present(self, request: Request, token: OAuth2Token) -> Flow[Request]:
+        """Put the token on a resource request. RFC 6750 §2."""
+        token_type = token.get("token_type")
+        if token_type is not None and str(token_type).lower() != "bearer":
+            raise UnsupportedTokenTypeError(
+                description=f"cannot present a token of type {str(token_type)[:40]!r}"
+            )
+        access_token = token.access_token
+        if not access_token:
+            raise MissingTokenError(description="the token has no access_token")
+        if request.url.scheme != "https":
+            check_transport(
+                request.url, allow_insecure=self.allow_insecure_transport, what="resource URL"
+            )
+        request = place_bearer_token(request, access_token, self.token_placement)
+        for fn in self._hooks["protected_request"]:
+            try:
+                content: bytes | None = request.content
+            except httpx.RequestNotRead:
+                content = None
+            url, headers, body = yield Call(fn, (str(request.url), dict(request.headers), content))
+            request = Request(
+                request.method,
+                url,
+                headers=headers,
+                content=body if body is not None else request.stream,
+                extensions=request.extensions,
+            )
+        return request
+
+    def protected_flow(self, request: Request) -> Flow[None]:
+        """Send ``request`` with a usable token; on a 401 ``invalid_token``, renew once."""
+        token = yield from self.ensure_token_flow()
+        sent = yield from self._present(request, token)
+        response: Response = yield Unread(sent)
+        if (
+            response.status_code == 401
+            and token.expires_at is None
+            and is_invalid_token_challenge(response.headers.get("www-authenticate"))
+            and self._renewal_plan(token) is not None
+            and _replayable(request)
+        ):
+            token = yield from self.ensure_token_flow(stale=token)
+            sent = yield from self._present(request, token)
+            yield Unread(sent)
+
+    def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
+        return sync_steps(self.protected_flow(request), self.thread_lock)
+
+    def async_auth_flow(self, request: Request) -> AsyncGenerator[Request, Response]:
+        return async_steps(self.protected_flow(request), ResultBox(), self.async_lock)
+
+    # -- revocation and introspection (RFC 7009, RFC 7662) ----------------------------------
+
+    def _token_to_send(
+        self, token: str | Mapping[str, Any] | None, hint: str | None
+    ) -> tuple[str, str | None]:
+        if isinstance(token, str):
+            return token, hint
+        source = token if token is not None else self._token
+        if source is None:
+            raise MissingTokenError()
+        if hint in (None, "refresh_token") and source.get("refresh_token"):
+            return str(source["refresh_token"]), hint or "refresh_token"
+        if source.get("access_token"):
+            return str(source["access_token"]), hint or "access_token"
+        raise MissingTokenError()
+
+    def _token_endpoint_call(
+        self,
+        name: str,
+        url: str | None,
+        params: dict[str, Any],
+        body: str | None,
+        auth: Any,
+        headers: Mapping[str, str] | None,
+        hook: str,
+    ) -> Flow[Response]:
+        endpoint = self._endpoint(url, name)
+        pairs = list(httpx.QueryParams(body or "").multi_items())
+        pairs.extend((k, str(v)) for k, v in params.items() if v is not None)
+        text = urlencode(pairs)
+        all_headers = {"Accept": "application/json", "Content-Type": Form}
+        all_headers.update(headers or {})
+        for fn in self._hooks[hook]:
+            endpoint, all_headers, text = yield Call(fn, (endpoint, all_headers, text))
+        method = self.revocation_endpoint_auth_method or self.token_endpoint_auth_method
+        request = self._client_request("POST", endpoint, all_headers, text, auth, method)
+        response: Response = yield request
+        return response
+
+    def revoke_token_flow(
+        self,
+        url: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
+        token_type_hint: str | None = None,
+        body: str | None = None,
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> Flow[Response]:
+        """Revoke a token (the refresh token by default). RFC 7009 §2."""
+        value, hint = self._token_to_send(token, token_type_hint)
+        params = {**rfc7009.build_revocation_params(value, hint), **params}
+        response = yield from self._token_endpoint_call(
+            "revocation_endpoint", url, params, body, auth, headers, "revoke_token_request"
+        )
+        return rfc7009.process_revocation_response(response)
+
+    def introspect_token_flow(
+        self,
+        url: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
+        token_type_hint: str | None = None,
+        body: str | None = None,
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> Flow[Response]:
+        """Ask whether a token is active (the access token by default). RFC 7662 §2."""
+        if token is None and token_type_hint is None:
+            token_type_hint = "access_token"
+        value, hint = self._token_to_send(token, token_type_hint)
+        params = {**rfc7662.build_introspection_params(value, hint), **params}
+        response = yield from self._token_endpoint_call(
+            "introspection_endpoint", url, params, body, auth, headers, "introspect_token_request"
+        )
+        rfc7662.process_introspection_response(response)
+        return response
+
+
+def _replayable(request: Request) -> bool:
+    try:
+        request.content  # noqa: B018 - raises when the body is a stream we cannot resend
+    except httpx.RequestNotRead:
+        return False
+    return True

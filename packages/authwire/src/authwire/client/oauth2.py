@@ -1,0 +1,481 @@
+"""``OAuth2Client`` and ``AsyncOAuth2Client``: httpx clients that carry an OAuth 2 token.
+
+Both are thin shells over :class:`authwire.OAuth2Auth`: the shared, non-I/O part lives in
+:class:`_OAuth2ClientBase`; each class only drives the engine's flows with its own ``send``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+from .._compat import AsyncClient, Client, Request, Response
+from .._drivers import Flow, T, drive_async, drive_sync
+from .._metadata import split_kwargs
+from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
+from ..protocol import rfc7636
+from ..token import OAuth2Token
+
+__all__ = ["AsyncOAuth2Client", "OAuth2Client"]
+
+
+class _OAuth2ClientBase:
+    """What the two client classes share: construction and every non-I/O method."""
+
+    _oauth: OAuth2Auth
+    _httpx_init: Any
+
+    def _setup(
+        self,
+        client_id: str | None,
+        client_secret: Any,
+        token_endpoint_auth_method: str | None,
+        revocation_endpoint_auth_method: str | None,
+        scope: str | Iterable[str] | None,
+        redirect_uri: str | None,
+        token: Mapping[str, Any] | None,
+        token_placement: str,
+        update_token: UpdateToken | None,
+        leeway: float,
+        state: str | None,
+        code_challenge_method: str | None,
+        allow_insecure_transport: bool,
+        kwargs: dict[str, Any],
+    ) -> dict[str, Any]:
+        owner = type(self).__name__
+        if "auth" in kwargs:
+            raise TypeError(
+                f"{owner}() manages its own auth; pass auth= to fetch_token() for the token "
+                "endpoint, or use httpx.Client with OAuth2Auth"
+            )
+        metadata, httpx_kwargs = split_kwargs(owner, kwargs, self._httpx_init)
+        self._oauth = OAuth2Auth(
+            token,
+            client_id=client_id,
+            client_secret=client_secret,
+            token_endpoint_auth_method=token_endpoint_auth_method,
+            revocation_endpoint_auth_method=revocation_endpoint_auth_method,
+            scope=scope,
+            redirect_uri=redirect_uri,
+            token_placement=token_placement,
+            update_token=update_token,
+            leeway=leeway,
+            state=state,
+            code_challenge_method=code_challenge_method,
+            allow_insecure_transport=allow_insecure_transport,
+            **metadata,
+        )
+        return httpx_kwargs
+
+    # state delegated to the engine
+    @property
+    def oauth(self) -> OAuth2Auth:
+        """The engine; also usable on its own as ``httpx.Client(auth=client.oauth)``."""
+        return self._oauth
+
+    @property
+    def token(self) -> OAuth2Token | None:
+        return self._oauth.token
+
+    @token.setter
+    def token(self, token: Mapping[str, Any] | None) -> None:
+        self._oauth.token = token
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return self._oauth.metadata
+
+    @property
+    def client_id(self) -> str | None:
+        return self._oauth.client_id
+
+    @property
+    def client_secret(self) -> Any:
+        return self._oauth.client_secret
+
+    @property
+    def scope(self) -> str | Iterable[str] | None:
+        return self._oauth.scope
+
+    @property
+    def redirect_uri(self) -> str | None:
+        return self._oauth.redirect_uri
+
+    @property
+    def update_token(self) -> UpdateToken | None:
+        return self._oauth.update_token
+
+    @property
+    def authorization_request(self) -> AuthorizationRequest | None:
+        """The pending authorization request (see :class:`AuthorizationRequest`)."""
+        return self._oauth.authorization_request
+
+    @authorization_request.setter
+    def authorization_request(self, value: AuthorizationRequest | Mapping[str, Any] | None) -> None:
+        if value is not None and not isinstance(value, AuthorizationRequest):
+            value = AuthorizationRequest.from_dict(value)
+        self._oauth.authorization_request = value
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} client_id={self._oauth.client_id!r} "
+            f"token_endpoint={self._oauth.metadata.get('token_endpoint')!r}>"
+        )
+
+    def create_authorization_url(
+        self,
+        url: str | None = None,
+        state: str | None = None,
+        code_verifier: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[str, str]:
+        """The URL to send the user to, and its ``state``. RFC 6749 §4.1.1, RFC 7636 §4.3."""
+        return self._oauth.create_authorization_url(url, state, code_verifier, **kwargs)
+
+    def register_client_auth_method(self, auth: Any) -> None:
+        """Add a client auth method: ``(name, fn)`` or an object with ``.name``."""
+        self._oauth.register_client_auth_method(auth)
+
+    def register_compliance_hook(self, hook_type: str, hook: Any) -> None:
+        """Run ``hook`` at ``hook_type`` (see :data:`authwire.auth.oauth2.HOOK_TYPES`)."""
+        self._oauth.register_compliance_hook(hook_type, hook)
+
+
+def _withholding(kwargs: dict[str, Any], withhold_token: bool) -> dict[str, Any]:
+    if withhold_token:
+        if "auth" in kwargs:
+            raise TypeError("pass either withhold_token=True or auth=, not both")
+        kwargs["auth"] = None
+    return kwargs
+
+
+class OAuth2Client(_OAuth2ClientBase, Client):
+    """An :class:`httpx.Client` that fetches, presents and renews an OAuth 2 token.
+
+    Every ``httpx.Client`` argument passes through; other keyword arguments are provider
+    metadata (``token_endpoint``, ``authorization_endpoint``, ``issuer``, ...), and a name
+    that is neither raises :class:`TypeError`.
+    """
+
+    _httpx_init = Client.__init__
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: Any = None,
+        token_endpoint_auth_method: str | None = None,
+        revocation_endpoint_auth_method: str | None = None,
+        scope: str | Iterable[str] | None = None,
+        redirect_uri: str | None = None,
+        token: Mapping[str, Any] | None = None,
+        token_placement: str = "header",
+        update_token: UpdateToken | None = None,
+        leeway: float = 60,
+        state: str | None = None,
+        code_challenge_method: str | None = rfc7636.S256,
+        allow_insecure_transport: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if update_token is not None and inspect.iscoroutinefunction(update_token):
+            raise TypeError(
+                "update_token is a coroutine function; OAuth2Client calls it synchronously: "
+                "pass a plain function, or use AsyncOAuth2Client"
+            )
+        httpx_kwargs = self._setup(
+            client_id,
+            client_secret,
+            token_endpoint_auth_method,
+            revocation_endpoint_auth_method,
+            scope,
+            redirect_uri,
+            token,
+            token_placement,
+            update_token,
+            leeway,
+            state,
+            code_challenge_method,
+            allow_insecure_transport,
+            kwargs,
+        )
+        Client.__init__(self, auth=self._oauth, **httpx_kwargs)
+
+    def _drive(self, flow: Flow[T]) -> T:
+        return drive_sync(flow, self._send_unauthenticated, self._oauth.thread_lock)
+
+    def _send_unauthenticated(self, request: Request) -> Response:
+        return self.send(request, auth=None)
+
+    def fetch_token(
+        self,
+        url: str | None = None,
+        body: str = "",
+        method: str = "POST",
+        headers: Mapping[str, str] | None = None,
+        auth: Any = None,
+        grant_type: str | None = None,
+        state: str | None = None,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Obtain a token by any grant, and keep it. RFC 6749 §4.
+
+        With ``authorization_response=`` (the callback URL) the ``state`` and ``iss`` are
+        checked and the code, PKCE verifier and redirect URI of the pending request are used.
+        The password and implicit grants are legacy (RFC 9700 §2.4): prefer the code flow.
+        """
+        return self._drive(
+            self._oauth.fetch_token_flow(
+                url, body, method, headers, auth, grant_type, state, **kwargs
+            )
+        )
+
+    def refresh_token(
+        self,
+        url: str | None = None,
+        refresh_token: str | None = None,
+        body: str = "",
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Refresh the token now and hand the result to ``update_token``. RFC 6749 §6."""
+        return self._drive(
+            self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs)
+        )
+
+    def ensure_active_token(self, token: Mapping[str, Any] | None = None) -> bool:
+        """Renew the token if it has expired (single-flight); ``True`` once it is usable."""
+        if token is not None:
+            self.token = token
+        self._drive(self._oauth.ensure_token_flow())
+        return True
+
+    def revoke_token(
+        self,
+        url: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
+        token_type_hint: str | None = None,
+        body: str | None = None,
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """Revoke a token (RFC 7009); an error response raises :class:`OAuthError`."""
+        return self._drive(
+            self._oauth.revoke_token_flow(
+                url, token, token_type_hint, body, auth, headers, **kwargs
+            )
+        )
+
+    def introspect_token(
+        self,
+        url: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
+        token_type_hint: str | None = None,
+        body: str | None = None,
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """Introspect a token (RFC 7662); the response's JSON has ``active``."""
+        return self._drive(
+            self._oauth.introspect_token_flow(
+                url, token, token_type_hint, body, auth, headers, **kwargs
+            )
+        )
+
+    def request(
+        self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
+    ) -> Response:
+        """As ``httpx.Client.request``; ``withhold_token=True`` sends no token."""
+        return super().request(method, url, **_withholding(kwargs, withhold_token))
+
+    @contextmanager
+    def stream(
+        self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
+    ) -> Iterator[Response]:
+        with super().stream(method, url, **_withholding(kwargs, withhold_token)) as response:
+            yield response
+
+    def get(self, url: Any, **kwargs: Any) -> Response:
+        return self.request("GET", url, **kwargs)
+
+    def options(self, url: Any, **kwargs: Any) -> Response:
+        return self.request("OPTIONS", url, **kwargs)
+
+    def head(self, url: Any, **kwargs: Any) -> Response:
+        return self.request("HEAD", url, **kwargs)
+
+    def post(self, url: Any, **kwargs: Any) -> Response:
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: Any, **kwargs: Any) -> Response:
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: Any, **kwargs: Any) -> Response:
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: Any, **kwargs: Any) -> Response:
+        return self.request("DELETE", url, **kwargs)
+
+
+class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
+    """The async twin of :class:`OAuth2Client` (asyncio and trio).
+
+    ``update_token`` and compliance hooks may be plain or coroutine functions.
+    """
+
+    _httpx_init = AsyncClient.__init__
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: Any = None,
+        token_endpoint_auth_method: str | None = None,
+        revocation_endpoint_auth_method: str | None = None,
+        scope: str | Iterable[str] | None = None,
+        redirect_uri: str | None = None,
+        token: Mapping[str, Any] | None = None,
+        token_placement: str = "header",
+        update_token: UpdateToken | None = None,
+        leeway: float = 60,
+        state: str | None = None,
+        code_challenge_method: str | None = rfc7636.S256,
+        allow_insecure_transport: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        httpx_kwargs = self._setup(
+            client_id,
+            client_secret,
+            token_endpoint_auth_method,
+            revocation_endpoint_auth_method,
+            scope,
+            redirect_uri,
+            token,
+            token_placement,
+            update_token,
+            leeway,
+            state,
+            code_challenge_method,
+            allow_insecure_transport,
+            kwargs,
+        )
+        AsyncClient.__init__(self, auth=self._oauth, **httpx_kwargs)
+
+    async def _drive(self, flow: Flow[T]) -> T:
+        return await drive_async(flow, self._send_unauthenticated, self._oauth.async_lock)
+
+    async def _send_unauthenticated(self, request: Request) -> Response:
+        return await self.send(request, auth=None)
+
+    async def close(self) -> None:
+        """Same as :meth:`aclose` (the seed page awaits ``client.close()``)."""
+        await self.aclose()
+
+    async def fetch_token(
+        self,
+        url: str | None = None,
+        body: str = "",
+        method: str = "POST",
+        headers: Mapping[str, str] | None = None,
+        auth: Any = None,
+        grant_type: str | None = None,
+        state: str | None = None,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Async :meth:`OAuth2Client.fetch_token`."""
+        return await self._drive(
+            self._oauth.fetch_token_flow(
+                url, body, method, headers, auth, grant_type, state, **kwargs
+            )
+        )
+
+    async def refresh_token(
+        self,
+        url: str | None = None,
+        refresh_token: str | None = None,
+        body: str = "",
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Async :meth:`OAuth2Client.refresh_token`."""
+        return await self._drive(
+            self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs)
+        )
+
+    async def ensure_active_token(self, token: Mapping[str, Any] | None = None) -> bool:
+        """Async :meth:`OAuth2Client.ensure_active_token`."""
+        if token is not None:
+            self.token = token
+        await self._drive(self._oauth.ensure_token_flow())
+        return True
+
+    async def revoke_token(
+        self,
+        url: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
+        token_type_hint: str | None = None,
+        body: str | None = None,
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """Async :meth:`OAuth2Client.revoke_token`."""
+        return await self._drive(
+            self._oauth.revoke_token_flow(
+                url, token, token_type_hint, body, auth, headers, **kwargs
+            )
+        )
+
+    async def introspect_token(
+        self,
+        url: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
+        token_type_hint: str | None = None,
+        body: str | None = None,
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """Async :meth:`OAuth2Client.introspect_token`."""
+        return await self._drive(
+            self._oauth.introspect_token_flow(
+                url, token, token_type_hint, body, auth, headers, **kwargs
+            )
+        )
+
+    async def request(
+        self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
+    ) -> Response:
+        """As ``httpx.AsyncClient.request``; ``withhold_token=True`` sends no token."""
+        return await super().request(method, url, **_withholding(kwargs, withhold_token))
+
+    @asynccontextmanager
+    async def stream(
+        self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
+    ) -> AsyncIterator[Response]:
+        async with super().stream(method, url, **_withholding(kwargs, withhold_token)) as response:
+            yield response
+
+    async def get(self, url: Any, **kwargs: Any) -> Response:
+        return await self.request("GET", url, **kwargs)
+
+    async def options(self, url: Any, **kwargs: Any) -> Response:
+        return await self.request("OPTIONS", url, **kwargs)
+
+    async def head(self, url: Any, **kwargs: Any) -> Response:
+        return await self.request("HEAD", url, **kwargs)
+
+    async def post(self, url: Any, **kwargs: Any) -> Response:
+        return await self.request("POST", url, **kwargs)
+
+    async def put(self, url: Any, **kwargs: Any) -> Response:
+        return await self.request("PUT", url, **kwargs)
+
+    async def patch(self, url: Any, **kwargs: Any) -> Response:
+        return await self.request("PATCH", url, **kwargs)
+
+    async def delete(self, url: Any, **kwargs: Any) -> Response:
+        return await self.request("DELETE", url, **kwargs)

@@ -1,0 +1,231 @@
+"""The OAuth 2.0 Authorization Framework, RFC 6749: URLs, request bodies, responses.
+
+Pure functions: nothing here sends a request or reads a clock it was not given.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from .._compat import URL, Response
+from .._exceptions import (
+    AuthorizationResponseError,
+    MismatchingStateError,
+    MissingCodeError,
+    OAuthError,
+    TokenResponseError,
+)
+from ..token import OAuth2Token
+
+__all__ = [
+    "AUTHORIZATION_CODE",
+    "CLIENT_CREDENTIALS",
+    "IMPLICIT",
+    "PASSWORD",
+    "REFRESH_TOKEN",
+    "build_authorization_url",
+    "build_token_request_body",
+    "error_from_json",
+    "guess_grant_type",
+    "parse_authorization_response",
+    "process_token_response",
+    "safe_excerpt",
+    "scope_to_string",
+    "token_from_fragment",
+]
+
+AUTHORIZATION_CODE = "authorization_code"
+IMPLICIT = "implicit"
+PASSWORD = "password"
+CLIENT_CREDENTIALS = "client_credentials"
+REFRESH_TOKEN = "refresh_token"
+
+
+def scope_to_string(scope: str | Iterable[str] | None) -> str | None:
+    """A scope as the space-delimited string of RFC 6749 §3.3."""
+    if scope is None or isinstance(scope, str):
+        return scope
+    items = list(scope)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"scope items must be str, not {type(item).__name__}")
+    return " ".join(items)
+
+
+def _clean(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if key == "scope":
+            value = scope_to_string(value)
+        if isinstance(value, list | tuple):
+            pairs.extend((key, str(v)) for v in value)
+        else:
+            pairs.append((key, str(value)))
+    return pairs
+
+
+def build_authorization_url(
+    endpoint: str,
+    *,
+    client_id: str | None,
+    response_type: str = "code",
+    redirect_uri: str | None = None,
+    scope: str | Iterable[str] | None = None,
+    state: str | None = None,
+    **params: Any,
+) -> str:
+    """The authorization request as a URL; the endpoint's own query is kept.
+
+    RFC 6749 §4.1.1 (code) and §4.2.1 (implicit); PKCE parameters come in ``params``.
+    """
+    url = URL(endpoint)
+    ordered: dict[str, Any] = {
+        "response_type": response_type,
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+    }
+    ordered.update(params)
+    query = [(k, v) for k, v in url.params.multi_items() if k not in ordered]
+    query.extend(_clean(ordered))
+    return str(url.copy_with(query=urlencode(query).encode("ascii")))
+
+
+def _response_params(url: str) -> dict[str, str]:
+    parsed = URL(url)
+    params = dict(parsed.params.items())
+    if not params and parsed.fragment:
+        params = dict(parse_qsl(parsed.fragment, keep_blank_values=True))
+    return params
+
+
+def _equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def parse_authorization_response(
+    url: str, *, state: str | None, require_code: bool = True
+) -> dict[str, str]:
+    """Check the redirect back from the authorization endpoint and return its parameters.
+
+    ``state`` is compared in constant time (RFC 6749 §10.12); an ``error`` in the redirect
+    raises :class:`AuthorizationResponseError` (§4.1.2.1); a missing ``code`` raises
+    :class:`MissingCodeError` (§4.1.2). Check ``iss`` first with
+    :func:`authwire.protocol.rfc9207.validate_issuer`. RFC 6749 §4.1.2, §4.2.2.
+    """
+    params = _response_params(url)
+    received = params.get("state")
+    if state is not None and (received is None or not _equal(received, state)):
+        raise MismatchingStateError()
+    if "error" in params:
+        raise AuthorizationResponseError(
+            params["error"], params.get("error_description"), params.get("error_uri")
+        )
+    if require_code and not params.get("code"):
+        raise MissingCodeError()
+    return params
+
+
+def token_from_fragment(url: str, *, state: str | None) -> OAuth2Token:
+    """The access token of an implicit grant's redirect fragment. RFC 6749 §4.2.2 (legacy)."""
+    params = parse_authorization_response(url, state=state, require_code=False)
+    if "access_token" not in params:
+        raise TokenResponseError("the authorization response carries no access_token")
+    return OAuth2Token(params)
+
+
+def guess_grant_type(params: Mapping[str, Any]) -> str:
+    """Authlib's rule: a code → authorization_code; username + password → password."""
+    if params.get("code"):
+        return AUTHORIZATION_CODE
+    if params.get("username") is not None and params.get("password") is not None:
+        return PASSWORD
+    return CLIENT_CREDENTIALS
+
+
+def build_token_request_body(grant_type: str, params: Mapping[str, Any], body: str = "") -> str:
+    """The form body of a token request. RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6, §4.5."""
+    pairs = parse_qsl(body, keep_blank_values=True) if body else []
+    given = {k for k, _ in pairs}
+    if "grant_type" not in given:
+        pairs.insert(0, ("grant_type", grant_type))
+    pairs.extend(_clean({k: v for k, v in params.items() if k not in given}))
+    return urlencode(pairs)
+
+
+def safe_excerpt(response: Response) -> str:
+    """A short description of a body that cannot leak a credential it might hold."""
+    content = response.content
+    if not content.strip():
+        return "empty body"
+    ctype = response.headers.get("content-type", "unknown content type").split(";")[0]
+    try:
+        data = json.loads(content)
+    except ValueError:
+        pass
+    else:
+        if isinstance(data, dict):
+            return f"{ctype} JSON object with keys {sorted(data)}"
+        return f"{ctype} JSON {type(data).__name__}"
+    text = content[:2048].decode("utf-8", "replace")
+    if "=" in text and " " not in text.strip() and "<" not in text:
+        keys = [k for k, _ in parse_qsl(text, keep_blank_values=True)]
+        return f"{ctype} form-like body with keys {keys}"
+    snippet = " ".join(text[:80].split())
+    return f"{ctype} {snippet!r}"
+
+
+def error_from_json(data: Any) -> OAuthError | None:
+    """An :class:`OAuthError` for an RFC 6749 §5.2 error object, else ``None``."""
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        desc = data.get("error_description")
+        uri = data.get("error_uri")
+        return OAuthError(
+            data["error"],
+            desc if isinstance(desc, str) else None,
+            uri if isinstance(uri, str) else None,
+        )
+    return None
+
+
+def process_token_response(response: Response) -> OAuth2Token:
+    """Turn a token endpoint response into a token or a typed error.
+
+    An error object (§5.2) raises :class:`OAuthError` whatever the status (some providers
+    answer errors with 200); anything else that is not a JSON object with ``access_token``
+    raises :class:`TokenResponseError` carrying the status. RFC 6749 §5.1, §5.2.
+    """
+    status = response.status_code
+    try:
+        data = json.loads(response.content) if response.content.strip() else None
+    except ValueError:
+        data = None
+    error = error_from_json(data)
+    if error is not None:
+        raise error
+    if not 200 <= status < 300:
+        raise TokenResponseError(
+            "the token endpoint answered with an HTTP error",
+            status_code=status,
+            excerpt=safe_excerpt(response),
+        )
+    if not isinstance(data, dict):
+        raise TokenResponseError(
+            "the token endpoint did not return a JSON object",
+            status_code=status,
+            excerpt=safe_excerpt(response),
+        )
+    if not isinstance(data.get("access_token"), str) or not data["access_token"]:
+        raise TokenResponseError(
+            "the token response has no access_token",
+            status_code=status,
+            excerpt=safe_excerpt(response),
+        )
+    return OAuth2Token(data)

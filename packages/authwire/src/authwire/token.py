@@ -1,0 +1,105 @@
+"""The OAuth 2 token as a dict, with expiry helpers and a repr that hides its secrets."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ._clock import Clock, system_clock
+
+__all__ = ["SECRET_TOKEN_FIELDS", "OAuth2Token"]
+
+#: Token fields whose values are credentials: never shown by ``repr``/``str``.
+SECRET_TOKEN_FIELDS = frozenset(
+    {"access_token", "refresh_token", "id_token", "assertion", "code", "device_code"}
+)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+class OAuth2Token(dict[str, Any]):
+    """A token response (RFC 6749 §5.1) that knows when it expires.
+
+    ``expires_at`` (seconds since the epoch) is computed from ``expires_in`` when the token is
+    made, unless the provider or a stored copy already gives it. The dict keeps every field the
+    provider returned.
+    """
+
+    def __init__(
+        self, params: Mapping[str, Any] | None = None, *, clock: Clock = system_clock
+    ) -> None:
+        super().__init__(params or {})
+        expires_at = _number(self.get("expires_at"))
+        expires_in = _number(self.get("expires_in"))
+        if expires_at is not None:
+            self["expires_at"] = int(expires_at)
+        elif expires_in is not None and expires_in > 0:
+            self["expires_at"] = int(clock() + expires_in)
+        elif "expires_at" in self:
+            del self["expires_at"]
+
+    @classmethod
+    def from_dict(cls, token: Mapping[str, Any] | OAuth2Token) -> OAuth2Token:
+        """Wrap a stored or provider dict (an ``OAuth2Token`` is returned as is)."""
+        if isinstance(token, OAuth2Token):
+            return token
+        if not isinstance(token, Mapping):
+            raise TypeError(f"token must be a mapping, not {type(token).__name__}")
+        return cls(token)
+
+    @property
+    def expires_at(self) -> int | None:
+        value = self.get("expires_at")
+        return value if isinstance(value, int) else None
+
+    @property
+    def access_token(self) -> str | None:
+        value = self.get("access_token")
+        return value if isinstance(value, str) else None
+
+    @property
+    def refresh_token(self) -> str | None:
+        value = self.get("refresh_token")
+        return value if isinstance(value, str) else None
+
+    def lifetime(self) -> float | None:
+        """The lifetime the provider gave (``expires_in``), when known."""
+        value = _number(self.get("expires_in"))
+        return value if value is not None and value > 0 else None
+
+    def effective_leeway(self, leeway: float) -> float:
+        """``leeway``, but never more than half the token's lifetime.
+
+        A 30-second token with the default 60-second leeway would otherwise be "expired on
+        arrival" and refreshed before every request.
+        """
+        lifetime = self.lifetime()
+        if lifetime is None:
+            return leeway
+        return min(leeway, lifetime / 2)
+
+    def is_expired(self, leeway: float = 60, *, clock: Clock = system_clock) -> bool | None:
+        """Whether the token expires within ``leeway`` seconds; ``None`` when it has no expiry."""
+        expires_at = self.expires_at
+        if expires_at is None:
+            return None
+        return expires_at - self.effective_leeway(leeway) < clock()
+
+    def __repr__(self) -> str:
+        shown = {k: ("***" if k in SECRET_TOKEN_FIELDS else v) for k, v in self.items()}
+        return f"OAuth2Token({shown!r})"
+
+    __str__ = __repr__
