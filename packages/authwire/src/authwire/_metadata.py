@@ -53,7 +53,7 @@ _NAMES = frozenset(
         "id_token_hint",
     }
 )
-_SUFFIXES = ("_endpoint", "_supported", "_uri")
+_SUFFIXES = ("_supported",)  # capability flags: harmless if unknown
 
 
 def is_metadata_name(name: str) -> bool:
