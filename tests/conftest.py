@@ -1,4 +1,4 @@
-"""Suite-wide instrumentation for the secret scan (see ``test_zz_secret_scan.py``).
+"""The ``flavor`` fixture, and suite-wide instrumentation for the secret scan.
 
 While the suite runs, every OAuth 2 token, every client engine and every ``OAuthError``
 created is remembered, with the secrets they carry, and authwire's loggers are recorded at
@@ -11,8 +11,12 @@ import logging
 import weakref
 from typing import Any
 
+import pytest
+
 from authwire import OAuth2Auth, OAuth2Token, OAuthError
 from authwire.token import SECRET_TOKEN_FIELDS
+
+from ._flavors import FLAVORS, Flavor
 
 #: Values too short to search for without false positives are not recorded.
 MIN_SECRET_LENGTH = 8
@@ -73,3 +77,9 @@ def _instrument() -> None:
 
 def pytest_configure() -> None:
     _instrument()
+
+
+@pytest.fixture(params=FLAVORS)
+def flavor(request: pytest.FixtureRequest) -> Flavor:
+    """Run the test on the sync client, and on the async client under asyncio and trio."""
+    return Flavor(request.param)
