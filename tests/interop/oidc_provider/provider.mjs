@@ -15,7 +15,7 @@ import * as crypto from 'node:crypto';
 import Provider from 'oidc-provider';
 
 import { installAutoInteraction } from './interaction.mjs';
-import { installJwtBearerGrant } from './jwt_bearer.mjs';
+import { installJwtBearerGrant, jwtBearerPrincipal } from './jwt_bearer.mjs';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 60 * 60;
 const DEFAULT_CLIENT_CREDENTIALS_TTL = 10 * 60;
@@ -86,6 +86,12 @@ export function buildProvider(issuer, config) {
     rotateRefreshToken: true,
     expiresWithSession: async () => false,
 
+    // Tokens from the jwt-bearer grant carry the assertion's principal (shown by introspection).
+    extraTokenClaims: async (ctx) => {
+      const sub = jwtBearerPrincipal(ctx);
+      return sub === undefined ? undefined : { sub };
+    },
+
     ttl: {
       AccessToken: ttlFor(DEFAULT_ACCESS_TOKEN_TTL),
       ClientCredentials: ttlFor(DEFAULT_CLIENT_CREDENTIALS_TTL),
@@ -124,9 +130,12 @@ export function buildProvider(issuer, config) {
   });
   for (const event of ERROR_EVENTS) {
     provider.on(event, (ctx, err) => {
-      const detail = err?.error_detail ? ` (${err.error_detail})` : '';
+      const description = err?.error_description ?? '';
+      const detail = err?.error_detail && !description.includes(err.error_detail)
+        ? ` (${err.error_detail})`
+        : '';
       console.error(
-        `${event}: ${ctx?.method ?? ''} ${ctx?.path ?? ''} ${err?.error ?? err?.message}: ${err?.error_description ?? ''}${detail}`,
+        `${event}: ${ctx?.method ?? ''} ${ctx?.path ?? ''} ${err?.error ?? err?.message}: ${description}${detail}`,
       );
     });
   }

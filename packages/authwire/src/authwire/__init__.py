@@ -2,18 +2,76 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
+from .auth.oauth1 import OAuth1Auth
 from .auth.oauth2 import AuthorizationRequest, OAuth2Auth
+from .client.oauth1 import AsyncOAuth1Client, OAuth1Client
 from .client.oauth2 import AsyncOAuth2Client, OAuth2Client
+from .protocol.rfc5849 import (
+    SIGNATURE_HMAC_SHA1,
+    SIGNATURE_HMAC_SHA256,
+    SIGNATURE_PLAINTEXT,
+    SIGNATURE_RSA_SHA1,
+    SIGNATURE_RSA_SHA256,
+    SIGNATURE_TYPE_BODY,
+    SIGNATURE_TYPE_HEADER,
+    SIGNATURE_TYPE_QUERY,
+    OAuth1Token,
+)
 from .token import OAuth2Token
+
+if TYPE_CHECKING:
+    from .auth.assertion import AssertionAuth
+    from .client.assertion import AssertionClient, AsyncAssertionClient
+    from .rfc7523 import ClientSecretJWT, PrivateKeyJWT
+
+# JOSE support (joserfc) is imported only when one of these names is first used, so that
+# ``import authwire`` stays as cheap as ``import httpx`` for code that needs no JWT.
+_LAZY = {
+    "AssertionAuth": ".auth.assertion",
+    "AssertionClient": ".client.assertion",
+    "AsyncAssertionClient": ".client.assertion",
+    "ClientSecretJWT": ".rfc7523",
+    "PrivateKeyJWT": ".rfc7523",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'authwire' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     *_exceptions_all,
+    "SIGNATURE_HMAC_SHA1",
+    "SIGNATURE_HMAC_SHA256",
+    "SIGNATURE_PLAINTEXT",
+    "SIGNATURE_RSA_SHA1",
+    "SIGNATURE_RSA_SHA256",
+    "SIGNATURE_TYPE_BODY",
+    "SIGNATURE_TYPE_HEADER",
+    "SIGNATURE_TYPE_QUERY",
+    "AssertionAuth",
+    "AssertionClient",
+    "AsyncAssertionClient",
+    "AsyncOAuth1Client",
     "AsyncOAuth2Client",
     "AuthorizationRequest",
+    "ClientSecretJWT",
+    "OAuth1Auth",
+    "OAuth1Client",
+    "OAuth1Token",
     "OAuth2Auth",
     "OAuth2Client",
     "OAuth2Token",
+    "PrivateKeyJWT",
 ]
 __version__ = "0.1.0.dev0"

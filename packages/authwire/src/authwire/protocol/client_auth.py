@@ -25,8 +25,10 @@ __all__ = [
     "ClientSecretBasic",
     "ClientSecretPost",
     "NoneAuth",
+    "add_form_params",
     "basic_authorization",
     "named_method",
+    "require_client_id",
 ]
 
 CLIENT_SECRET_BASIC = "client_secret_basic"
@@ -84,13 +86,15 @@ def basic_authorization(client_id: str, client_secret: str) -> str:
     return "Basic " + base64.b64encode(pair.encode("ascii")).decode("ascii")
 
 
-def _add_form_params(body: str, params: Mapping[str, str]) -> str:
+def add_form_params(body: str, params: Mapping[str, str]) -> str:
+    """``body`` with ``params`` set (replacing any earlier value of the same names)."""
     pairs = [(k, v) for k, v in parse_qsl(body, keep_blank_values=True) if k not in params]
     pairs.extend(params.items())
     return urlencode(pairs)
 
 
-def _require_id(client: ClientCredentials) -> str:
+def require_client_id(client: ClientCredentials) -> str:
+    """The client's id, or a ``ValueError`` naming the method that needs it."""
     if not client.client_id:
         raise ValueError(f"client_id is required for the {client.auth_method!r} auth method")
     return client.client_id
@@ -102,7 +106,7 @@ class ClientSecretBasic:
     name = CLIENT_SECRET_BASIC
 
     def prepare(self, client: ClientCredentials) -> None:
-        _require_id(client)
+        require_client_id(client)
         if not isinstance(client.client_secret, str):
             raise TypeError("client_secret must be a str for client_secret_basic")
 
@@ -111,7 +115,7 @@ class ClientSecretBasic:
     ) -> tuple[str, Headers, str]:
         headers = dict(headers)
         headers["Authorization"] = basic_authorization(
-            _require_id(client), client.client_secret or ""
+            require_client_id(client), client.client_secret or ""
         )
         return uri, headers, body
 
@@ -122,29 +126,35 @@ class ClientSecretPost:
     name = CLIENT_SECRET_POST
 
     def prepare(self, client: ClientCredentials) -> None:
-        _require_id(client)
+        require_client_id(client)
         if not isinstance(client.client_secret, str):
             raise TypeError("client_secret must be a str for client_secret_post")
 
     def __call__(
         self, client: ClientCredentials, method: str, uri: str, headers: Headers, body: str
     ) -> tuple[str, Headers, str]:
-        params = {"client_id": _require_id(client), "client_secret": client.client_secret or ""}
-        return uri, headers, _add_form_params(body, params)
+        params = {
+            "client_id": require_client_id(client),
+            "client_secret": client.client_secret or "",
+        }
+        return uri, headers, add_form_params(body, params)
 
 
 class NoneAuth:
-    """A public client: ``client_id`` in the body, no secret. RFC 6749 §2.3, §3.2.1."""
+    """A public client: ``client_id`` in the body, no secret. RFC 6749 §2.3, §3.2.1.
+
+    Without a ``client_id`` nothing is added: a JWT-bearer grant (RFC 7523 §2.1) may
+    identify the client by its assertion alone.
+    """
 
     name = NONE
-
-    def prepare(self, client: ClientCredentials) -> None:
-        _require_id(client)
 
     def __call__(
         self, client: ClientCredentials, method: str, uri: str, headers: Headers, body: str
     ) -> tuple[str, Headers, str]:
-        return uri, headers, _add_form_params(body, {"client_id": _require_id(client)})
+        if not client.client_id:
+            return uri, headers, body
+        return uri, headers, add_form_params(body, {"client_id": client.client_id})
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,243 @@
+"""``OAuth1Client`` and ``AsyncOAuth1Client``: httpx clients that speak OAuth 1.0a.
+
+The three steps (temporary credentials, resource-owner authorization, token credentials) and
+the token bookkeeping live once, in :class:`_OAuth1ClientBase` and the flows of
+``authwire.auth.oauth1``; the two classes only say how a request is sent (RFC 5849 §2).
+
+Every request a client sends is signed by its :class:`~authwire.OAuth1Auth`. OAuth 1 does not
+need TLS for its signatures, so ``http://`` URLs are accepted for any host; they expose the
+request to anyone on the path all the same (see the OAuth 1 guide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .._compat import URL, AsyncClient, Client, Request, Response
+from .._drivers import Flow, drive_async, drive_sync
+from .._exceptions import AuthorizationResponseError, MissingTokenError, OAuthError
+from ..auth.oauth1 import OAuth1Auth, fetch_access_token_flow, fetch_request_token_flow
+from ..protocol.rfc5849 import (
+    SIGNATURE_HMAC_SHA1,
+    SIGNATURE_TYPE_HEADER,
+    OAuth1Token,
+    build_authorization_url,
+    parse_authorization_response,
+)
+
+__all__ = ["AsyncOAuth1Client", "OAuth1Client"]
+
+_TOKEN_FIELDS = ("oauth_token", "oauth_token_secret", "oauth_verifier")
+
+
+class _OAuth1ClientBase:
+    """Everything the sync and async clients share: setup, token, URLs and the flows."""
+
+    _oauth1: OAuth1Auth
+    _verifier: str | None
+    _token_extra: dict[str, Any]
+    redirect_uri: str | None
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
+        token_secret: str | None = None,
+        redirect_uri: str | None = None,
+        rsa_key: Any = None,
+        verifier: str | None = None,
+        signature_method: str = SIGNATURE_HMAC_SHA1,
+        signature_type: str = SIGNATURE_TYPE_HEADER,
+        force_include_body: bool = False,
+        realm: str | Iterable[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if "auth" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__} signs every request itself and takes no auth=; "
+                "pass auth= to a single request to override it there"
+            )
+        extra: dict[str, Any] = {}
+        if isinstance(token, Mapping):
+            extra = dict(token)
+            oauth_token = extra.pop("oauth_token", None)
+            token_secret = extra.pop("oauth_token_secret", token_secret)
+            verifier = extra.pop("oauth_verifier", None) or verifier
+        else:
+            oauth_token = token
+        self._oauth1 = OAuth1Auth(
+            client_id,
+            client_secret,
+            oauth_token,
+            token_secret,
+            rsa_key=rsa_key,
+            signature_method=signature_method,
+            signature_type=signature_type,
+            force_include_body=force_include_body,
+            realm=realm,
+        )
+        self._verifier = verifier
+        self._token_extra = extra
+        self.redirect_uri = redirect_uri
+        kwargs["auth"] = self._oauth1
+        super().__init__(**kwargs)
+
+    # -- the token ------------------------------------------------------------------------
+
+    @property
+    def token(self) -> OAuth1Token:
+        """The current token: ``oauth_token``, ``oauth_token_secret``, ``oauth_verifier``
+        (``None`` when unset) and whatever else the server returned with it."""
+        auth = self._oauth1
+        current = OAuth1Token(self._token_extra)
+        current["oauth_token"] = auth.token
+        current["oauth_token_secret"] = auth.token_secret if auth.token is not None else None
+        current["oauth_verifier"] = self._verifier
+        return current
+
+    @token.setter
+    def token(self, token: Mapping[str, Any] | None) -> None:
+        if token is None:
+            self._oauth1.set_token(None, None)
+            self._verifier = None
+            self._token_extra = {}
+            return
+        if not isinstance(token, Mapping) or not token.get("oauth_token"):
+            raise ValueError("token must be a mapping with an oauth_token (or None)")
+        secret = token.get("oauth_token_secret", self._oauth1.token_secret)
+        self._oauth1.set_token(token["oauth_token"], secret)
+        if "oauth_verifier" in token:
+            self._verifier = token["oauth_verifier"]
+        self._token_extra = {k: v for k, v in token.items() if k not in _TOKEN_FIELDS}
+
+    def _store_token(self, token: OAuth1Token) -> OAuth1Token:
+        self._verifier = None
+        self._oauth1.set_token(token["oauth_token"], token.get("oauth_token_secret", ""))
+        self._token_extra = {k: v for k, v in token.items() if k not in _TOKEN_FIELDS}
+        return token
+
+    # -- step 2: send the resource owner to the server, read the redirect back --------------
+
+    def create_authorization_url(
+        self, url: str | URL, request_token: str | Mapping[str, Any] | None = None, **params: Any
+    ) -> str:
+        """The URL to send the resource owner to: ``url`` plus ``oauth_token`` and ``params``.
+
+        Uses the fetched request token unless ``request_token`` is given. RFC 5849 §2.2.
+        """
+        if isinstance(request_token, Mapping):
+            request_token = request_token.get("oauth_token")
+        token = request_token or self._oauth1.token
+        if not token:
+            raise MissingTokenError(
+                description="no request token: call fetch_request_token() or pass request_token"
+            )
+        return build_authorization_url(url, token, params)
+
+    def parse_authorization_response(self, url: str | URL) -> dict[str, str]:
+        """Read the callback URL; remember its ``oauth_verifier`` for the next step.
+
+        The ``oauth_token`` it names must be the request token this client holds (when it
+        holds one). RFC 5849 §2.2.
+        """
+        params = parse_authorization_response(url)
+        returned = params.get("oauth_token")
+        if returned:
+            current = self._oauth1.token
+            if current is not None and returned != current:
+                raise AuthorizationResponseError(
+                    "mismatching_token",
+                    "the oauth_token in the callback is not this client's request token",
+                )
+            if current is None:
+                self._oauth1.token = returned
+        if "oauth_verifier" in params:
+            self._verifier = params["oauth_verifier"]
+        return params
+
+    # -- steps 1 and 3 as flows, driven by the subclasses -----------------------------------
+
+    def _request_token_flow(
+        self, request: Request, realm: str | Iterable[str] | None
+    ) -> Flow[OAuth1Token]:
+        token = yield from fetch_request_token_flow(
+            self._oauth1, request, callback=self.redirect_uri or "oob", realm=realm
+        )
+        self._verifier = None
+        return self._store_token(token)
+
+    def _access_token_flow(self, request: Request, verifier: str | None) -> Flow[OAuth1Token]:
+        if verifier:
+            self._verifier = verifier
+        if not self._verifier:
+            raise OAuthError(
+                "missing_verifier",
+                "no oauth_verifier: pass verifier= or call parse_authorization_response() first",
+            )
+        token = yield from fetch_access_token_flow(self._oauth1, request, verifier=self._verifier)
+        return self._store_token(token)
+
+
+class OAuth1Client(_OAuth1ClientBase, Client):
+    """An ``httpx.Client`` whose every request is signed with OAuth 1.0a.
+
+    ``OAuth1Client(client_id, client_secret=None, token=None, token_secret=None,
+    redirect_uri=None, rsa_key=None, verifier=None, signature_method="HMAC-SHA1",
+    signature_type="HEADER", force_include_body=False, realm=None, **httpx_kwargs)``; any
+    other keyword goes to ``httpx.Client`` untouched. RFC 5849.
+    """
+
+    def fetch_request_token(
+        self, url: str | URL, realm: str | Iterable[str] | None = None, **kwargs: Any
+    ) -> OAuth1Token:
+        """Step 1: POST to the temporary-credentials endpoint and keep the request token.
+
+        ``kwargs`` go to ``httpx.Client.build_request`` (``params``, ``headers``, ``data``,
+        ``timeout``, ...). Sends ``redirect_uri`` (or ``"oob"``) as ``oauth_callback``.
+        RFC 5849 §2.1.
+        """
+        request = self.build_request("POST", url, **kwargs)
+        return drive_sync(self._request_token_flow(request, realm), self._send_signed)
+
+    def fetch_access_token(
+        self, url: str | URL, verifier: str | None = None, **kwargs: Any
+    ) -> OAuth1Token:
+        """Step 3: trade the request token and verifier for the access token, and keep it.
+
+        RFC 5849 §2.3.
+        """
+        request = self.build_request("POST", url, **kwargs)
+        return drive_sync(self._access_token_flow(request, verifier), self._send_signed)
+
+    def _send_signed(self, request: Request) -> Response:
+        return self.send(request, auth=None)  # the flow signed it already
+
+
+class AsyncOAuth1Client(_OAuth1ClientBase, AsyncClient):
+    """The ``httpx.AsyncClient`` twin of :class:`OAuth1Client`; the token steps are awaited.
+
+    RFC 5849.
+    """
+
+    async def fetch_request_token(
+        self, url: str | URL, realm: str | Iterable[str] | None = None, **kwargs: Any
+    ) -> OAuth1Token:
+        """Step 1, as :meth:`OAuth1Client.fetch_request_token`. RFC 5849 §2.1."""
+        request = self.build_request("POST", url, **kwargs)
+        return await drive_async(self._request_token_flow(request, realm), self._send_signed)
+
+    async def fetch_access_token(
+        self, url: str | URL, verifier: str | None = None, **kwargs: Any
+    ) -> OAuth1Token:
+        """Step 3, as :meth:`OAuth1Client.fetch_access_token`. RFC 5849 §2.3."""
+        request = self.build_request("POST", url, **kwargs)
+        return await drive_async(self._access_token_flow(request, verifier), self._send_signed)
+
+    async def close(self) -> None:
+        """``await client.close()``, as Authlib's async clients allow; same as ``aclose()``."""
+        await self.aclose()
+
+    async def _send_signed(self, request: Request) -> Response:
+        return await self.send(request, auth=None)  # the flow signed it already

@@ -1,0 +1,530 @@
+"""The real OpenID provider that interop tests run against: its description and helpers.
+
+The provider is panva's ``oidc-provider`` (``tests/interop/oidc_provider``), started by the
+``oidc_provider`` fixture in ``conftest.py`` on ``127.0.0.1`` with a free port. Everything
+secret is made here, fresh for each test session, and handed to the server as one JSON config
+file (see ``ProviderSetup.config``); nothing secret is committed.
+
+Static clients (attribute of :class:`OidcProvider` -> ``client_id``), all with the one
+``redirect_uri`` ``http://127.0.0.1/callback`` (a "web" client: oidc-provider accepts plain
+http loopback redirect URIs for web clients that do not use the implicit flow):
+
+``basic_special`` -> ``basic:special%2Fid +&=~``
+    client_secret_basic, authorization_code + refresh_token + client_credentials. Its id and
+    secret hold ``:``, ``%``, space, ``+``, ``&``, ``=`` so that only a client that
+    form-encodes both before base64 (RFC 6749 section 2.3.1) authenticates. They hold no
+    non-ASCII character: RFC 6749 (appendix A) restricts both to VSCHAR (%x20-7E) and
+    oidc-provider enforces that, for registration and when decoding the Basic header.
+``basic`` -> ``basic-client``
+    The same with an ordinary id and secret; also allowed the jwt-bearer grant (a client that
+    authenticates on a jwt-bearer request).
+``post`` -> ``post-client``
+    client_secret_post, same grants.
+``public`` -> ``public-client``
+    ``token_endpoint_auth_method: none``, authorization_code + refresh_token, PKCE required.
+``short_lived`` -> ``short-lived-client``
+    client_secret_basic, authorization_code + refresh_token + client_credentials; its access
+    tokens (both kinds) live ``SHORT_ACCESS_TOKEN_TTL`` (2) seconds, for auto-refresh tests.
+``secret_jwt`` -> ``secret-jwt-client``
+    client_secret_jwt, HS256 (the secret is the HMAC key), same grants as ``basic``.
+``pkjwt_rs256``, ``pkjwt_ps256``, ``pkjwt_es256``, ``pkjwt_ed25519`` -> ``pkjwt-<alg>``
+    private_key_jwt, one client per key type; same grants as ``basic``. Each registers a
+    one-key JWKS. The first three pin ``token_endpoint_auth_signing_alg``; the Ed25519 client
+    pins none and its public JWK has no ``alg``, so the server takes both ``EdDSA`` and the
+    fully-specified ``Ed25519`` (RFC 9864). Its ``alg`` attribute says ``Ed25519``.
+``jwt_bearer_public`` -> ``jwt-bearer-client``
+    Public client (auth ``none``) allowed only the jwt-bearer grant. oidc-provider insists on
+    identifying a client on every token request, custom grants included, so the server names
+    this client itself when a jwt-bearer request carries no client identification at all: a
+    test may send the assertion alone (Google style), or send ``client_id=jwt-bearer-client``.
+
+The jwt-bearer grant (RFC 7523 section 2.1) is our own handler in
+``oidc_provider/jwt_bearer.mjs``: it checks the assertion against :attr:`OidcProvider.
+service_account` (issuer ``SERVICE_ACCOUNT_ISSUER``, RS256 and ES256 keys), and takes the
+scope from the ``scope`` parameter or the assertion's ``scope`` claim.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import secrets
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus, urljoin, urlsplit
+
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from joserfc import jwt
+from joserfc.jwk import ECKey, OKPKey, RSAKey
+
+REDIRECT_URI = "http://127.0.0.1/callback"
+SHORT_ACCESS_TOKEN_TTL = 2
+CLIENT_CREDENTIALS_SCOPES = ("api:read", "api:write")
+SERVICE_ACCOUNT_ISSUER = "robot@service-accounts.authwire.test"
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+_CODE_GRANTS = ("authorization_code", "refresh_token", "client_credentials")
+
+# ---------------------------------------------------------------------------------------------
+# keys
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A freshly generated signing key, as PEM and as JWK."""
+
+    alg: str
+    kid: str
+    private_key_pem: bytes
+    public_key_pem: bytes
+    private_jwk: dict[str, Any]
+    public_jwk: dict[str, Any]
+
+    def sign(self, claims: Mapping[str, Any], *, alg: str | None = None, **headers: Any) -> str:
+        """A compact JWT of ``claims`` signed with this key (``alg`` defaults to the key's)."""
+        alg = alg or self.alg
+        jwk = {k: v for k, v in self.private_jwk.items() if k != "alg"}  # allow EdDSA too
+        key = _JOSE_KEY_TYPES[jwk["kty"]].import_key(jwk)
+        header = {"alg": alg, "kid": self.kid, **headers}
+        return jwt.encode(header, dict(claims), key, algorithms=[alg])
+
+
+_JOSE_KEY_TYPES: dict[str, Any] = {"RSA": RSAKey, "EC": ECKey, "OKP": OKPKey}
+
+
+def generate_key(alg: str, *, public_alg: bool = True) -> KeyPair:
+    """Generate a key for ``alg`` (RS256, PS256, ES256, Ed25519 or EdDSA).
+
+    ``kid`` is the RFC 7638 thumbprint. With ``public_alg=False`` the public JWK carries no
+    ``alg`` member (so a verifier does not tie the key to one algorithm name).
+    """
+    private: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+    if alg in ("RS256", "PS256"):
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    elif alg == "ES256":
+        private = ec.generate_private_key(ec.SECP256R1())
+    elif alg in ("Ed25519", "EdDSA"):
+        private = ed25519.Ed25519PrivateKey.generate()
+    else:
+        raise ValueError(f"unsupported alg {alg!r}")
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    kty = {"RS": "RSA", "PS": "RSA", "ES": "EC"}.get(alg[:2], "OKP")
+    jose_key = _JOSE_KEY_TYPES[kty].import_key(private_pem)
+    kid = jose_key.thumbprint()
+    common = {"kid": kid, "use": "sig"}
+    public_jwk = {**jose_key.as_dict(private=False), **common}
+    if public_alg:
+        public_jwk["alg"] = alg
+    return KeyPair(
+        alg=alg,
+        kid=kid,
+        private_key_pem=private_pem,
+        public_key_pem=public_pem,
+        private_jwk={**jose_key.as_dict(private=True), **common, "alg": alg},
+        public_jwk=public_jwk,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the provider's cast
+
+
+@dataclass(frozen=True)
+class Account:
+    """The one end-user; the interaction logs them in and grants everything asked for."""
+
+    sub: str = "alice"
+    claims: Mapping[str, Any] = field(
+        default_factory=lambda: {
+            "email": "alice@example.com",
+            "email_verified": True,
+            "name": "Alice Liddell",
+            "given_name": "Alice",
+            "family_name": "Liddell",
+        }
+    )
+
+
+@dataclass(frozen=True)
+class OidcClient:
+    """A static client registered with the provider."""
+
+    client_id: str
+    token_endpoint_auth_method: str
+    grant_types: tuple[str, ...]
+    client_secret: str | None = None
+    redirect_uri: str = REDIRECT_URI
+    key: KeyPair | None = None
+    token_endpoint_auth_signing_alg: str | None = None
+    access_token_ttl: int | None = None
+
+    @property
+    def alg(self) -> str | None:
+        """The client-authentication signing alg (HS256 for client_secret_jwt)."""
+        if self.key is not None:
+            return self.key.alg
+        return self.token_endpoint_auth_signing_alg
+
+    @property
+    def kid(self) -> str | None:
+        return self.key.kid if self.key else None
+
+    @property
+    def private_key_pem(self) -> bytes | None:
+        return self.key.private_key_pem if self.key else None
+
+    @property
+    def private_jwk(self) -> dict[str, Any] | None:
+        return self.key.private_jwk if self.key else None
+
+    @property
+    def public_jwk(self) -> dict[str, Any] | None:
+        return self.key.public_jwk if self.key else None
+
+    @property
+    def basic_auth(self) -> tuple[str, str]:
+        """(id, secret) as RFC 6749 section 2.3.1 wants them before base64: form-encoded."""
+        if self.client_secret is None:
+            raise ValueError(f"{self.client_id!r} has no secret")
+        return form_encode(self.client_id), form_encode(self.client_secret)
+
+    def metadata(self) -> dict[str, Any]:
+        """The client's registration, as oidc-provider takes it."""
+        code = "authorization_code" in self.grant_types
+        meta: dict[str, Any] = {
+            "client_id": self.client_id,
+            "token_endpoint_auth_method": self.token_endpoint_auth_method,
+            "grant_types": list(self.grant_types),
+            "response_types": ["code"] if code else [],
+            "redirect_uris": [self.redirect_uri] if code else [],
+        }
+        if self.client_secret is not None:
+            meta["client_secret"] = self.client_secret
+        if self.key is not None:
+            meta["jwks"] = {"keys": [self.key.public_jwk]}
+        if self.token_endpoint_auth_signing_alg is not None:
+            meta["token_endpoint_auth_signing_alg"] = self.token_endpoint_auth_signing_alg
+        return meta
+
+
+@dataclass(frozen=True)
+class ServiceAccount:
+    """The issuer of jwt-bearer assertions and its keys (by alg: RS256, ES256)."""
+
+    issuer: str
+    keys: Mapping[str, KeyPair]
+    scope: str = " ".join(CLIENT_CREDENTIALS_SCOPES)
+
+    def assertion(
+        self,
+        audience: str | list[str],
+        *,
+        alg: str = "RS256",
+        lifetime: int = 300,
+        jti: str | None = "new",
+        **claims: Any,
+    ) -> str:
+        """A signed assertion for the jwt-bearer grant (``jti="new"``: a fresh uuid)."""
+        now = int(time.time())
+        payload: dict[str, Any] = {
+            "iss": self.issuer,
+            "sub": self.issuer,
+            "aud": audience,
+            "iat": now,
+            "exp": now + lifetime,
+        }
+        if jti is not None:
+            payload["jti"] = uuid.uuid4().hex if jti == "new" else jti
+        payload.update(claims)
+        return self.keys[alg].sign(payload)
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "issuer": self.issuer,
+            "jwks": {"keys": [key.public_jwk for key in self.keys.values()]},
+            "scope": self.scope,
+        }
+
+
+def form_encode(value: str) -> str:
+    """application/x-www-form-urlencoded encoding of one value (space as ``+``)."""
+    return quote_plus(value, safe="")
+
+
+def _secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class ProviderSetup:
+    """Everything made before the server starts: clients, keys, the account."""
+
+    basic_special: OidcClient
+    basic: OidcClient
+    post: OidcClient
+    public: OidcClient
+    short_lived: OidcClient
+    secret_jwt: OidcClient
+    pkjwt_rs256: OidcClient
+    pkjwt_ps256: OidcClient
+    pkjwt_es256: OidcClient
+    pkjwt_ed25519: OidcClient
+    jwt_bearer_public: OidcClient
+    service_account: ServiceAccount
+    account: Account
+
+    @classmethod
+    def generate(cls) -> ProviderSetup:
+        def pkjwt(alg: str, *, pin_alg: bool = True) -> OidcClient:
+            return OidcClient(
+                client_id=f"pkjwt-{alg.lower()}",
+                token_endpoint_auth_method="private_key_jwt",
+                grant_types=_CODE_GRANTS,
+                key=generate_key(alg, public_alg=pin_alg),
+                token_endpoint_auth_signing_alg=alg if pin_alg else None,
+            )
+
+        return cls(
+            basic_special=OidcClient(
+                client_id="basic:special%2Fid +&=~",
+                client_secret=f"s3cret:with%25pct +&=~{_secret()}",
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=_CODE_GRANTS,
+            ),
+            basic=OidcClient(
+                client_id="basic-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=(*_CODE_GRANTS, JWT_BEARER_GRANT),
+            ),
+            post=OidcClient(
+                client_id="post-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_post",
+                grant_types=_CODE_GRANTS,
+            ),
+            public=OidcClient(
+                client_id="public-client",
+                token_endpoint_auth_method="none",
+                grant_types=("authorization_code", "refresh_token"),
+            ),
+            short_lived=OidcClient(
+                client_id="short-lived-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=_CODE_GRANTS,
+                access_token_ttl=SHORT_ACCESS_TOKEN_TTL,
+            ),
+            secret_jwt=OidcClient(
+                client_id="secret-jwt-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_jwt",
+                grant_types=_CODE_GRANTS,
+                token_endpoint_auth_signing_alg="HS256",
+            ),
+            pkjwt_rs256=pkjwt("RS256"),
+            pkjwt_ps256=pkjwt("PS256"),
+            pkjwt_es256=pkjwt("ES256"),
+            pkjwt_ed25519=pkjwt("Ed25519", pin_alg=False),
+            jwt_bearer_public=OidcClient(
+                client_id="jwt-bearer-client",
+                token_endpoint_auth_method="none",
+                grant_types=(JWT_BEARER_GRANT,),
+            ),
+            service_account=ServiceAccount(
+                issuer=SERVICE_ACCOUNT_ISSUER,
+                keys={alg: generate_key(alg) for alg in ("RS256", "ES256")},
+            ),
+            account=Account(),
+        )
+
+    @property
+    def clients(self) -> dict[str, OidcClient]:
+        """Every client by attribute name."""
+        return {
+            f.name: value
+            for f in dataclasses.fields(self)
+            if isinstance(value := getattr(self, f.name), OidcClient)
+        }
+
+    def config(self) -> dict[str, Any]:
+        """The JSON config that ``server.mjs --config`` reads."""
+        clients = self.clients.values()
+        return {
+            "account": {"sub": self.account.sub, "claims": dict(self.account.claims)},
+            "clients": [client.metadata() for client in clients],
+            "scopes": list(CLIENT_CREDENTIALS_SCOPES),
+            "accessTokenTtl": {
+                c.client_id: c.access_token_ttl for c in clients if c.access_token_ttl is not None
+            },
+            "jwtBearer": {
+                "clientId": self.jwt_bearer_public.client_id,
+                "serviceAccounts": [self.service_account.config()],
+            },
+        }
+
+
+@dataclass(frozen=True)
+class OidcProvider(ProviderSetup):
+    """The running provider: its endpoints (from discovery) plus every client and key."""
+
+    issuer: str = ""
+    port: int = 0
+    discovery: Mapping[str, Any] = field(default_factory=dict)
+    log_path: Path | None = None
+
+    @classmethod
+    def running(
+        cls,
+        setup: ProviderSetup,
+        *,
+        port: int,
+        discovery: Mapping[str, Any],
+        log_path: Path | None = None,
+    ) -> OidcProvider:
+        fields = {f.name: getattr(setup, f.name) for f in dataclasses.fields(setup)}
+        return cls(
+            **fields, issuer=discovery["issuer"], port=port, discovery=discovery, log_path=log_path
+        )
+
+    def server_log(self) -> str:
+        """What the server wrote on stderr so far (warnings and one line per OAuth error)."""
+        if self.log_path is None:
+            return ""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    @property
+    def authorization_endpoint(self) -> str:
+        return str(self.discovery["authorization_endpoint"])
+
+    @property
+    def token_endpoint(self) -> str:
+        return str(self.discovery["token_endpoint"])
+
+    @property
+    def introspection_endpoint(self) -> str:
+        return str(self.discovery["introspection_endpoint"])
+
+    @property
+    def revocation_endpoint(self) -> str:
+        return str(self.discovery["revocation_endpoint"])
+
+    @property
+    def userinfo_endpoint(self) -> str:
+        return str(self.discovery["userinfo_endpoint"])
+
+    @property
+    def jwks_uri(self) -> str:
+        return str(self.discovery["jwks_uri"])
+
+    @property
+    def pushed_authorization_request_endpoint(self) -> str:
+        return str(self.discovery["pushed_authorization_request_endpoint"])
+
+    @property
+    def private_key_jwt_clients(self) -> dict[str, OidcClient]:
+        """The private_key_jwt clients by alg: RS256, PS256, ES256, Ed25519."""
+        clients = (self.pkjwt_rs256, self.pkjwt_ps256, self.pkjwt_es256, self.pkjwt_ed25519)
+        return {str(c.alg): c for c in clients}
+
+
+# ---------------------------------------------------------------------------------------------
+# the user agent
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A fresh (code_verifier, S256 code_challenge)."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+class AuthorizationWalkError(AssertionError):
+    """The walk from the authorization URL did not reach the client's redirect_uri."""
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _next_hop(current: str, response: httpx.Response) -> str | None:
+    """The next URL to request at the provider, or None when ``response`` leaves it."""
+    if response.status_code not in _REDIRECTS:
+        raise AuthorizationWalkError(
+            f"GET {current} answered {response.status_code}, not a redirect: {response.text[:500]}"
+        )
+    location = urljoin(current, response.headers["location"])
+    here, there = urlsplit(current), urlsplit(location)
+    if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+        return None
+    return location
+
+
+def follow_authorization(url: str, *, max_hops: int = 10, timeout: float = 10.0) -> str:
+    """Walk from an authorization URL through login and consent, as a browser would.
+
+    Requests every redirect that stays at the provider (cookies kept) and returns the first
+    one that leaves it: the client's redirect_uri with ``code``, ``state`` and ``iss`` (or
+    ``error``), which is NOT requested. Raises :class:`AuthorizationWalkError` on a non-redirect
+    answer or after ``max_hops`` requests.
+    """
+    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
+        current = url
+        for _ in range(max_hops):
+            response = client.get(current)
+            nxt = _next_hop(current, response)
+            if nxt is None:
+                return urljoin(current, response.headers["location"])
+            current = nxt
+    raise AuthorizationWalkError(f"no redirect to the client after {max_hops} requests")
+
+
+async def afollow_authorization(url: str, *, max_hops: int = 10) -> str:
+    """The async twin of :func:`follow_authorization` (each request times out after 10 s)."""
+    async with httpx.AsyncClient(follow_redirects=False, timeout=10.0, trust_env=False) as client:
+        current = url
+        for _ in range(max_hops):
+            response = await client.get(current)
+            nxt = _next_hop(current, response)
+            if nxt is None:
+                return urljoin(current, response.headers["location"])
+            current = nxt
+    raise AuthorizationWalkError(f"no redirect to the client after {max_hops} requests")
+
+
+__all__ = [
+    "CLIENT_CREDENTIALS_SCOPES",
+    "JWT_BEARER_GRANT",
+    "REDIRECT_URI",
+    "SERVICE_ACCOUNT_ISSUER",
+    "SHORT_ACCESS_TOKEN_TTL",
+    "Account",
+    "AuthorizationWalkError",
+    "KeyPair",
+    "OidcClient",
+    "OidcProvider",
+    "ProviderSetup",
+    "ServiceAccount",
+    "afollow_authorization",
+    "follow_authorization",
+    "form_encode",
+    "generate_key",
+    "pkce_pair",
+]
