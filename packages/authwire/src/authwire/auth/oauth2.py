@@ -96,6 +96,7 @@ class AuthorizationRequest:
     code_verifier: str | None = None
     nonce: str | None = None
     redirect_uri: str | None = None
+    max_age: int | None = None
 
     def to_dict(self) -> dict[str, str]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -195,6 +196,9 @@ class OAuth2Auth(Auth):
         self.clock = clock
         self.metadata: dict[str, Any] = dict(metadata)
         self.authorization_request: AuthorizationRequest | None = None
+        #: Parameters added to every authorization URL unless the call gives them
+        #: (a provider's ``access_type=offline``, for example).
+        self.authorize_params: dict[str, Any] = {}
         self._auth_methods: dict[str, ClientAuthMethod] = builtin_methods()
         self._hooks: dict[str, list[Hook]] = {name: [] for name in HOOK_TYPES}
         self._token: OAuth2Token | None = None
@@ -286,6 +290,8 @@ class OAuth2Auth(Auth):
         for name in _AUTHORIZE_DEFAULTS:
             if name not in params and self.metadata.get(name) is not None:
                 params[name] = self.metadata[name]
+        for name, value in self.authorize_params.items():
+            params.setdefault(name, value)
         scope_text = rfc6749.scope_to_string(scope)
         if "openid" in (scope_text or "").split() or "id_token" in response_type.split():
             params.setdefault("nonce", secrets.token_urlsafe(24))
@@ -310,6 +316,7 @@ class OAuth2Auth(Auth):
             code_verifier=code_verifier,
             nonce=params.get("nonce"),
             redirect_uri=redirect_uri,
+            max_age=_int_or_none(params.get("max_age")),
         )
         return authorization_url, state
 
@@ -723,6 +730,15 @@ class OAuth2Auth(Auth):
         )
         rfc7662.process_introspection_response(response)
         return response
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"max_age must be a whole number of seconds, not {value!r}") from None
 
 
 def _replayable(request: Request) -> bool:

@@ -25,32 +25,38 @@ class _OAuth2ClientBase:
     """What the two client classes share: construction and every non-I/O method."""
 
     _oauth: OAuth2Auth
-    _httpx_init: Any
+    _is_async: bool = False
+    _httpx_class: type[Client] | type[AsyncClient]
 
-    def _setup(
+    def __init__(
         self,
-        client_id: str | None,
-        client_secret: Any,
-        token_endpoint_auth_method: str | None,
-        revocation_endpoint_auth_method: str | None,
-        scope: str | Iterable[str] | None,
-        redirect_uri: str | None,
-        token: Mapping[str, Any] | None,
-        token_placement: str,
-        update_token: UpdateToken | None,
-        leeway: float,
-        state: str | None,
-        code_challenge_method: str | None,
-        allow_insecure_transport: bool,
-        kwargs: dict[str, Any],
-    ) -> dict[str, Any]:
+        client_id: str | None = None,
+        client_secret: Any = None,
+        token_endpoint_auth_method: str | None = None,
+        revocation_endpoint_auth_method: str | None = None,
+        scope: str | Iterable[str] | None = None,
+        redirect_uri: str | None = None,
+        token: Mapping[str, Any] | None = None,
+        token_placement: str = "header",
+        update_token: UpdateToken | None = None,
+        leeway: float = 60,
+        state: str | None = None,
+        code_challenge_method: str | None = rfc7636.S256,
+        allow_insecure_transport: bool = False,
+        **kwargs: Any,
+    ) -> None:
         owner = type(self).__name__
+        if not self._is_async and inspect.iscoroutinefunction(update_token):
+            raise TypeError(
+                f"update_token is a coroutine function; {owner} calls it synchronously: "
+                "pass a plain function, or use the async client"
+            )
         if "auth" in kwargs:
             raise TypeError(
                 f"{owner}() manages its own auth; pass auth= to fetch_token() for the token "
                 "endpoint, or use httpx.Client with OAuth2Auth"
             )
-        metadata, httpx_kwargs = split_kwargs(owner, kwargs, self._httpx_init)
+        metadata, httpx_kwargs = split_kwargs(owner, kwargs, self._httpx_class.__init__)
         self._oauth = OAuth2Auth(
             token,
             client_id=client_id,
@@ -67,7 +73,7 @@ class _OAuth2ClientBase:
             allow_insecure_transport=allow_insecure_transport,
             **metadata,
         )
-        return httpx_kwargs
+        self._httpx_class.__init__(self, auth=self._oauth, **httpx_kwargs)  # type: ignore[arg-type]
 
     # state delegated to the engine
     @property
@@ -106,6 +112,11 @@ class _OAuth2ClientBase:
     @property
     def update_token(self) -> UpdateToken | None:
         return self._oauth.update_token
+
+    @property
+    def authorize_params(self) -> dict[str, Any]:
+        """Parameters added to every authorization URL unless a call gives them."""
+        return self._oauth.authorize_params
 
     @property
     def authorization_request(self) -> AuthorizationRequest | None:
@@ -159,47 +170,7 @@ class OAuth2Client(_OAuth2ClientBase, Client):
     that is neither raises :class:`TypeError`.
     """
 
-    _httpx_init = Client.__init__
-
-    def __init__(
-        self,
-        client_id: str | None = None,
-        client_secret: Any = None,
-        token_endpoint_auth_method: str | None = None,
-        revocation_endpoint_auth_method: str | None = None,
-        scope: str | Iterable[str] | None = None,
-        redirect_uri: str | None = None,
-        token: Mapping[str, Any] | None = None,
-        token_placement: str = "header",
-        update_token: UpdateToken | None = None,
-        leeway: float = 60,
-        state: str | None = None,
-        code_challenge_method: str | None = rfc7636.S256,
-        allow_insecure_transport: bool = False,
-        **kwargs: Any,
-    ) -> None:
-        if update_token is not None and inspect.iscoroutinefunction(update_token):
-            raise TypeError(
-                "update_token is a coroutine function; OAuth2Client calls it synchronously: "
-                "pass a plain function, or use AsyncOAuth2Client"
-            )
-        httpx_kwargs = self._setup(
-            client_id,
-            client_secret,
-            token_endpoint_auth_method,
-            revocation_endpoint_auth_method,
-            scope,
-            redirect_uri,
-            token,
-            token_placement,
-            update_token,
-            leeway,
-            state,
-            code_challenge_method,
-            allow_insecure_transport,
-            kwargs,
-        )
-        Client.__init__(self, auth=self._oauth, **httpx_kwargs)
+    _httpx_class = Client
 
     def _drive(self, flow: Flow[T]) -> T:
         return drive_sync(flow, self._send_unauthenticated, self._oauth.thread_lock)
@@ -326,42 +297,9 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
     ``update_token`` and compliance hooks may be plain or coroutine functions.
     """
 
-    _httpx_init = AsyncClient.__init__
+    _is_async = True
 
-    def __init__(
-        self,
-        client_id: str | None = None,
-        client_secret: Any = None,
-        token_endpoint_auth_method: str | None = None,
-        revocation_endpoint_auth_method: str | None = None,
-        scope: str | Iterable[str] | None = None,
-        redirect_uri: str | None = None,
-        token: Mapping[str, Any] | None = None,
-        token_placement: str = "header",
-        update_token: UpdateToken | None = None,
-        leeway: float = 60,
-        state: str | None = None,
-        code_challenge_method: str | None = rfc7636.S256,
-        allow_insecure_transport: bool = False,
-        **kwargs: Any,
-    ) -> None:
-        httpx_kwargs = self._setup(
-            client_id,
-            client_secret,
-            token_endpoint_auth_method,
-            revocation_endpoint_auth_method,
-            scope,
-            redirect_uri,
-            token,
-            token_placement,
-            update_token,
-            leeway,
-            state,
-            code_challenge_method,
-            allow_insecure_transport,
-            kwargs,
-        )
-        AsyncClient.__init__(self, auth=self._oauth, **httpx_kwargs)
+    _httpx_class = AsyncClient
 
     async def _drive(self, flow: Flow[T]) -> T:
         return await drive_async(flow, self._send_unauthenticated, self._oauth.async_lock)
