@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import trio
 
-from authwire import AsyncOAuth2Client, OAuth2Client
+from authwire import AssertionClient, AsyncAssertionClient, AsyncOAuth2Client, OAuth2Client
 
 T = TypeVar("T")
 
@@ -53,6 +53,10 @@ class Flavor:
     @property
     def oauth2_client(self) -> type[OAuth2Client] | type[AsyncOAuth2Client]:
         return AsyncOAuth2Client if self.is_async else OAuth2Client
+
+    @property
+    def assertion_client(self) -> type[AssertionClient] | type[AsyncAssertionClient]:
+        return AsyncAssertionClient if self.is_async else AssertionClient
 
     def pick(self, sync: T, asynchronous: T) -> T:
         return asynchronous if self.is_async else sync

@@ -12,7 +12,12 @@ from typing import Any
 
 from .._clock import Clock, system_clock
 from .._drivers import Flow
-from ..protocol.rfc7523 import JWT_BEARER_GRANT_TYPE, JWTAssertion, KeyInput
+from ..protocol.rfc7523 import (
+    _PER_ASSERTION_CLAIMS,
+    JWT_BEARER_GRANT_TYPE,
+    JWTAssertion,
+    KeyInput,
+)
 from ..token import OAuth2Token
 from .oauth2 import OAuth2Auth, UpdateToken
 
@@ -58,6 +63,10 @@ class AssertionAuth(OAuth2Auth):
             raise TypeError("subject must be a str or None")
         if isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0:
             raise ValueError("expires_in must be a positive number of seconds")
+        # a fixed jti would be refused as a replay, a fixed exp would go stale: never allow them
+        fixed = sorted(_PER_ASSERTION_CLAIMS & dict(claims or {}).keys())
+        if fixed:
+            raise ValueError(f"claims must not fix {', '.join(fixed)}: each assertion sets its own")
         super().__init__(
             token,
             client_id=client_id,
