@@ -16,5 +16,5 @@ npm ci --prefix tests/interop/oidc_provider --no-audit --no-fund --loglevel=erro
 uv run --locked ruff check .
 uv run --locked ruff format --check .
 uv run --locked mypy
-uv run --locked mkdocs build --strict --quiet
+NO_MKDOCS_2_WARNING=1 uv run --locked mkdocs build --strict --quiet
 uv run --locked pytest "$@"

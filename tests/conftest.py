@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from authwire import OAuth2Auth, OAuth2Token, OAuthError
+from authwire import OAuth1Auth, OAuth2Auth, OAuth2Token, OAuthError
 from authwire.token import SECRET_TOKEN_FIELDS
 
 from ._flavors import FLAVORS, Flavor
@@ -60,6 +60,16 @@ def _instrument() -> None:
         REGISTRY.secret(self.client_secret)
         REGISTRY.objects.append(weakref.proxy(self))
 
+    oauth1_init = OAuth1Auth.__init__
+
+    def recording_oauth1_init(self: OAuth1Auth, *args: Any, **kwargs: Any) -> None:
+        oauth1_init(self, *args, **kwargs)
+        names = ("client_id", "client_secret", "token", "token_secret")
+        given = dict(zip(names, args, strict=False)) | kwargs
+        for name in ("client_secret", "token_secret", "rsa_key"):
+            REGISTRY.secret(given.get(name))
+        REGISTRY.objects.append(weakref.proxy(self))
+
     error_init = OAuthError.__init__
 
     def recording_error_init(self: OAuthError, *args: Any, **kwargs: Any) -> None:
@@ -68,6 +78,7 @@ def _instrument() -> None:
 
     OAuth2Token.__init__ = recording_token_init  # type: ignore[method-assign]
     OAuth2Auth.__init__ = recording_auth_init  # type: ignore[method-assign]
+    OAuth1Auth.__init__ = recording_oauth1_init  # type: ignore[method-assign]
     OAuthError.__init__ = recording_error_init  # type: ignore[method-assign]
 
     logger = logging.getLogger("authwire")

@@ -152,6 +152,7 @@ class OAuth1Auth(Auth):
         )
 
     def auth_flow(self, request: Request) -> Generator[Request, Response, None]:
+        """Sign and send; one request, no retry (OAuth 1 has no token renewal). RFC 5849 §3."""
         extra: dict[str, str] | None = None
         if self.verifier:
             extra = {"oauth_verifier": self.verifier}

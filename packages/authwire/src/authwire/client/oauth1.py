@@ -84,6 +84,17 @@ class _OAuth1ClientBase:
         kwargs["auth"] = self._oauth1
         super().__init__(**kwargs)
 
+    @property
+    def oauth(self) -> OAuth1Auth:
+        """The signer; also usable on its own as ``httpx.Client(auth=client.oauth)``."""
+        return self._oauth1
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} client_id={self._oauth1.client_id!r} "
+            f"signature_method={self._oauth1.signature_method!r}>"
+        )
+
     # -- the token ------------------------------------------------------------------------
 
     @property

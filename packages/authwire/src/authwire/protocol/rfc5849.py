@@ -21,6 +21,7 @@ so use ``https://`` wherever the server offers it.
 from __future__ import annotations
 
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import (
     parse_qsl,
-    quote,
+    quote_from_bytes,
     unquote,
     unquote_to_bytes,
     urlencode,
@@ -105,13 +106,31 @@ _NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # --- percent-encoding and parameters ---------------------------------------------------------
 
 
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+
+
 def escape(value: str | bytes) -> str:
     """Percent-encode everything but the unreserved characters, UTF-8 first.
 
     Unlike form encoding, a space becomes ``%20`` and ``~`` stays as it is; hex digits are
     upper case. RFC 5849 §3.6.
     """
-    return quote(value, safe="")
+    data = value.encode("utf-8") if isinstance(value, str) else value
+    if not data.translate(None, _UNRESERVED):  # nothing to encode: the common case
+        return data.decode("ascii")
+    return quote_from_bytes(data, safe="")
+
+
+def _escape_escaped(value: str) -> str:
+    # escape() of a string already made of escape() output joined by '=' and '&': only '%',
+    # '=' and '&' need encoding, and three C-level replaces beat a per-byte quote().
+    return value.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
+
+
+@functools.lru_cache(maxsize=512)
+def _escape_uri(uri: str) -> str:
+    # the same few endpoints are signed again and again
+    return escape(uri)
 
 
 def unescape(value: str) -> str:
@@ -119,21 +138,35 @@ def unescape(value: str) -> str:
     return unquote(value, errors="strict")
 
 
-def _split_form(data: bytes) -> Iterator[tuple[bytes, bytes]]:
-    # application/x-www-form-urlencoded → raw (name, value) bytes; '+' is a space, a name
-    # without '=' has an empty value. Decoding to bytes (not str) keeps the round trip exact.
+def _split_raw(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    # application/x-www-form-urlencoded → (name, value) still encoded; a name without '='
+    # has an empty value.
     for part in data.split(b"&"):
         if part:
             name, _, value = part.partition(b"=")
-            yield (
-                unquote_to_bytes(name.replace(b"+", b" ")),
-                unquote_to_bytes(value.replace(b"+", b" ")),
-            )
+            yield name, value
+
+
+def _form_decode(raw: bytes) -> bytes:
+    # '+' is a space; decoding to bytes (not str) keeps the round trip exact.
+    return unquote_to_bytes(raw.replace(b"+", b" "))
+
+
+def _split_form(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    for name, value in _split_raw(data):
+        yield _form_decode(name), _form_decode(value)
+
+
+def _canonical(raw: bytes) -> str:
+    # escape(_form_decode(raw)), skipping the round trip when raw is unreserved bytes only
+    if not raw.translate(None, _UNRESERVED):
+        return raw.decode("ascii")
+    return escape(_form_decode(raw))
 
 
 def _escaped_form(data: bytes) -> Iterator[tuple[str, str]]:
-    for name, value in _split_form(data):
-        yield quote(name, safe=""), quote(value, safe="")
+    for name, value in _split_raw(data):
+        yield _canonical(name), _canonical(value)
 
 
 _FORM_LEN = len(CONTENT_TYPE_FORM_URLENCODED)
@@ -205,8 +238,8 @@ def _base_string(
     pairs.sort()
     normalized = "&".join([f"{n}={v}" for n, v in pairs])
     return (
-        f"{request.method.upper()}&{quote(build_base_string_uri(request), safe='')}&"
-        f"{quote(normalized, safe='')}"
+        f"{request.method.upper()}&{_escape_uri(build_base_string_uri(request))}&"
+        f"{_escape_escaped(normalized)}"
     )
 
 
