@@ -25,6 +25,7 @@ from .protocol.rfc5849 import (
 from .token import OAuth2Token
 
 if TYPE_CHECKING:
+    from . import providers
     from .auth.assertion import AssertionAuth
     from .client.assertion import AssertionClient, AsyncAssertionClient
     from .rfc7523 import ClientSecretJWT, PrivateKeyJWT
@@ -41,6 +42,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "providers":  # the plugin registry, built on first use
+        return importlib.import_module(".providers", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'authwire' has no attribute {name!r}")
@@ -73,5 +76,6 @@ __all__ = [
     "OAuth2Client",
     "OAuth2Token",
     "PrivateKeyJWT",
+    "providers",
 ]
 __version__ = "0.1.0.dev0"

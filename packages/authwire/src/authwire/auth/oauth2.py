@@ -37,6 +37,7 @@ from ..protocol.client_auth import (
 )
 from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
 from ..token import OAuth2Token
+from .openid import OpenIDConnect
 
 __all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "UpdateToken"]
 
@@ -134,7 +135,7 @@ def _is_coroutine_function(fn: object) -> bool:
     )
 
 
-class OAuth2Auth(Auth):
+class OAuth2Auth(OpenIDConnect, Auth):
     """Presents an OAuth 2 token on every request, fetching and renewing it as needed.
 
     Use it with any httpx client (``httpx.Client(auth=OAuth2Auth(...))``); the client classes
@@ -456,6 +457,12 @@ class OAuth2Auth(Auth):
             headers=headers,
             auth=auth,
         )
+        yield from self._check_id_token_flow(
+            token,
+            nonce=pending.nonce if pending is not None else None,
+            max_age=pending.max_age if pending is not None else None,
+            code=params.get("code") if grant_type == rfc6749.AUTHORIZATION_CODE else None,
+        )
         if grant_type not in _NOT_REFETCHABLE:
             self._grant = _Grant(
                 grant_type, endpoint, method, dict(params), body, dict(headers or {}), auth
@@ -487,6 +494,7 @@ class OAuth2Auth(Auth):
         )
         if not token.get("refresh_token"):
             token["refresh_token"] = refresh_token
+        yield from self._check_id_token_flow(token, previous=self._token)
         return token
 
     def refresh_token_flow(

@@ -12,7 +12,7 @@ request to anyone on the path all the same (see the OAuth 1 guide).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from .._compat import URL, AsyncClient, Client, Request, Response
 from .._drivers import Flow, drive_async, drive_sync
@@ -31,6 +31,10 @@ __all__ = ["AsyncOAuth1Client", "OAuth1Client"]
 _TOKEN_FIELDS = ("oauth_token", "oauth_token_secret", "oauth_verifier")
 
 
+if TYPE_CHECKING:
+    from ..plugins.provider import Provider
+
+
 class _OAuth1ClientBase:
     """Everything the sync and async clients share: setup, token, URLs and the flows."""
 
@@ -38,6 +42,14 @@ class _OAuth1ClientBase:
     _verifier: str | None
     _token_extra: dict[str, Any]
     redirect_uri: str | None
+
+    @classmethod
+    def from_provider(cls, name: str | Provider, /, **kwargs: Any) -> Self:
+        """A client set up for an installed provider plugin's OAuth 1.0a endpoints."""
+        from ..plugins.provider import from_provider
+
+        client: Self = from_provider(cls, name, **kwargs)
+        return client
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from .._compat import AsyncClient, Client, Request, Response
 from .._drivers import Flow, T, drive_async, drive_sync
@@ -17,6 +17,9 @@ from .._metadata import split_kwargs
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
 from ..protocol import rfc7636
 from ..token import OAuth2Token
+
+if TYPE_CHECKING:
+    from ..plugins.provider import Provider
 
 __all__ = ["AsyncOAuth2Client", "OAuth2Client"]
 
@@ -145,6 +148,26 @@ class _OAuth2ClientBase:
         """The URL to send the user to, and its ``state``. RFC 6749 §4.1.1, RFC 7636 §4.3."""
         return self._oauth.create_authorization_url(url, state, code_verifier, **kwargs)
 
+    def create_logout_url(
+        self,
+        post_logout_redirect_uri: str | None = None,
+        state: str | None = None,
+        id_token_hint: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """The OpenID Connect RP-initiated logout URL (the ID token is the default hint)."""
+        return self._oauth.create_logout_url(
+            post_logout_redirect_uri, state, id_token_hint, **kwargs
+        )
+
+    @classmethod
+    def from_provider(cls, name: str | Provider, /, **kwargs: Any) -> Self:
+        """A client set up for an installed provider plugin (``authwire.providers``)."""
+        from ..plugins.provider import from_provider
+
+        client: Self = from_provider(cls, name, **kwargs)
+        return client
+
     def register_client_auth_method(self, auth: Any) -> None:
         """Add a client auth method: ``(name, fn)`` or an object with ``.name``."""
         self._oauth.register_client_auth_method(auth)
@@ -214,6 +237,33 @@ class OAuth2Client(_OAuth2ClientBase, Client):
         return self._drive(
             self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs)
         )
+
+    @classmethod
+    def from_issuer(
+        cls,
+        issuer: str,
+        client_id: str | None = None,
+        client_secret: Any = None,
+        *,
+        kind: str = "openid",
+        **kwargs: Any,
+    ) -> Self:
+        """A client whose endpoints come from the issuer's discovery document.
+
+        ``kind="oauth"`` reads RFC 8414 metadata instead of OpenID Discovery 1.0. The
+        document's ``issuer`` must equal ``issuer``; arguments given here win over it.
+        """
+        client = cls(client_id, client_secret, **kwargs)
+        try:
+            client._drive(client._oauth.discover_flow(issuer, kind=kind))
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def userinfo(self, url: str | None = None) -> dict[str, Any]:
+        """The UserInfo claims, checked against the ID token (OpenID Connect Core §5.3)."""
+        return self._drive(self._oauth.userinfo_flow(url))
 
     def ensure_active_token(self, token: Mapping[str, Any] | None = None) -> bool:
         """Renew the token if it has expired (single-flight); ``True`` once it is usable."""
@@ -342,6 +392,29 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         return await self._drive(
             self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs)
         )
+
+    @classmethod
+    async def from_issuer(
+        cls,
+        issuer: str,
+        client_id: str | None = None,
+        client_secret: Any = None,
+        *,
+        kind: str = "openid",
+        **kwargs: Any,
+    ) -> Self:
+        """Async :meth:`OAuth2Client.from_issuer`: ``await AsyncOAuth2Client.from_issuer(...)``."""
+        client = cls(client_id, client_secret, **kwargs)
+        try:
+            await client._drive(client._oauth.discover_flow(issuer, kind=kind))
+        except BaseException:
+            await client.aclose()
+            raise
+        return client
+
+    async def userinfo(self, url: str | None = None) -> dict[str, Any]:
+        """Async :meth:`OAuth2Client.userinfo`."""
+        return await self._drive(self._oauth.userinfo_flow(url))
 
     async def ensure_active_token(self, token: Mapping[str, Any] | None = None) -> bool:
         """Async :meth:`OAuth2Client.ensure_active_token`."""

@@ -1,0 +1,53 @@
+"""The hooks an authwire plugin can implement.
+
+A plugin is a module (or any object) with functions marked ``@hookimpl`` whose names are
+the hooks below, found through the ``authwire`` entry point group::
+
+    # pyproject.toml
+    [project.entry-points.authwire]
+    myprov = "authwire_myprov"
+
+    # authwire_myprov.py
+    from authwire.plugins import Provider, hookimpl
+
+    @hookimpl
+    def register_providers(register):
+        register(Provider(name="myprov", token_endpoint="https://id.myprov.example/token"))
+
+Plugins are loaded one at a time: one that fails to import, raises in a hook or registers
+something invalid is reported by name (see ``authwire.providers.errors()``) and skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .provider import Provider
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec", "register_providers"]
+
+#: The pluggy project name, and the entry point group plugins are found in.
+PROJECT_NAME = "authwire"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+#: Marks a plugin's implementation of a hook: ``@hookimpl def register_providers(register)``.
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def register_providers(register: Callable[[Provider], None]) -> None:
+    """Add the plugin's providers by calling ``register(provider)`` once for each.
+
+    Args:
+        register: takes one :class:`~authwire.plugins.Provider`. It raises ``TypeError``
+            for anything else and ``ValueError`` when the name is already taken; either
+            makes the whole plugin fail to load, so that a plugin is in or out as a unit.
+            It may only be called while the hook runs.
+
+    The hook runs once, when the registry is first used (or on
+    ``authwire.providers.reload()``). It should build values only: no network, no files.
+    """

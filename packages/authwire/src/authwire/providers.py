@@ -1,0 +1,82 @@
+"""The provider registry: ``authwire.providers.get("github")``.
+
+Providers come from installed plugins (packages with an ``authwire`` entry point, found
+the first time this registry is used) and from :func:`register` at run time::
+
+    from authwire import OAuth2Client, providers
+
+    providers.names()                      # ['github', 'google', ...]
+    providers.get("github").token_endpoint
+    client = OAuth2Client.from_provider("github", client_id=..., client_secret=...)
+
+A plugin that fails to load is skipped with a :class:`ProviderPluginWarning` naming it,
+and :func:`errors` says why; the other plugins are not affected. An unknown name raises
+:class:`UnknownProviderError`, a :class:`LookupError` whose message lists the installed
+providers. Writing a plugin: see the "Writing a provider" guide.
+"""
+
+from __future__ import annotations
+
+from .plugins.provider import OAuth1Endpoints, Provider, from_provider
+from .plugins.registry import (
+    ProviderPluginWarning,
+    ProviderRegistry,
+    UnknownProviderError,
+    default_registry,
+)
+
+__all__ = [
+    "OAuth1Endpoints",
+    "Provider",
+    "ProviderPluginWarning",
+    "ProviderRegistry",
+    "UnknownProviderError",
+    "errors",
+    "from_provider",
+    "get",
+    "names",
+    "register",
+    "reload",
+    "unregister",
+]
+
+
+def names() -> list[str]:
+    """The names of the registered providers, sorted."""
+    return default_registry().names()
+
+
+def get(name: str) -> Provider:
+    """The provider called ``name``.
+
+    Raises:
+        UnknownProviderError: no such provider (a ``LookupError``; the message lists the
+            installed names and any plugin that failed to load).
+    """
+    return default_registry().get(name)
+
+
+def register(plugin: Provider | object, *, name: str | None = None) -> tuple[str, ...]:
+    """Add a :class:`Provider`, or a plugin module/object with ``@hookimpl``
+    ``register_providers``; return the names of the providers added.
+
+    For tests and private providers. A name already taken is a ``ValueError``
+    (:func:`unregister` it first); nothing is added when anything fails.
+    """
+    return default_registry().register(plugin, name=name)
+
+
+def unregister(name: str) -> None:
+    """Remove the provider ``name`` (or, failing that, the plugin ``name`` and all of its
+    providers). :class:`UnknownProviderError` when there is neither."""
+    default_registry().unregister(name)
+
+
+def errors() -> dict[str, str]:
+    """Plugin name → what went wrong, for each installed plugin that was skipped."""
+    return default_registry().errors()
+
+
+def reload() -> None:
+    """Forget every provider (run-time registrations too) and load the plugins again."""
+    default_registry().reload()
