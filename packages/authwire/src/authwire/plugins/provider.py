@@ -40,6 +40,7 @@ from ..protocol.rfc5849 import SIGNATURE_HMAC_SHA1
 
 if TYPE_CHECKING:
     from ..client.oauth1 import AsyncOAuth1Client, OAuth1Client
+    from ..protocol.oidc_core import IssuerPolicy
 
 __all__ = [
     "ENDPOINT_FIELDS",
@@ -615,11 +616,31 @@ class Provider:
                     f"but token_endpoint_auth_method is {bound.token_endpoint_auth_method!r}"
                 )
             engine.register_client_auth_method(method)
+        policy = bound.issuer_policy()
+        if policy is not None and engine.issuer_policy is None:
+            engine.issuer_policy = policy
         merged = {**bound.authorize_params, **(authorize_params or {})}
         for key, value in merged.items():
             if key in _CLIENT_MANAGED_PARAMS:
                 raise ValueError(f"authorize_params: {key!r} is set by the client")
             engine.authorize_params.setdefault(key, value)
+
+    def issuer_policy(self) -> IssuerPolicy | None:
+        """The ID-token issuer policy: ``None`` when the exact issuer is the only form.
+
+        Declared alternatives (Google's two spellings) and ``{tenantid}`` templates filled
+        from the token's ``tid`` (Microsoft) are accepted; nothing else loosens the check.
+        """
+        issuer = self.issuer
+        if issuer is None or (not self.accepted_issuers and "{" not in issuer):
+            return None
+        from ..protocol.oidc_core import IssuerPolicy
+
+        return IssuerPolicy(
+            issuer,
+            alternatives=tuple(self.accepted_issuers),
+            tenant_claim=self.issuer_claims.get("tenantid", "tid"),
+        )
 
     def _register_hooks(self, engine: OAuth2Auth) -> None:
         for hook_type, hooks in self.compliance_hooks.items():

@@ -1,0 +1,61 @@
+"""A provider plugin installed with pip into a fresh virtualenv is found; uninstalled, it is gone.
+
+This builds the core and the GitHub plugin from their source folders, as a user would with
+``pip install ./packages/authwire ./providers/github``, using uv's pip interface for speed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECK = """
+import authwire
+from authwire import OAuth2Client
+names = authwire.providers.names()
+print("names=" + ",".join(names))
+if "github" in names:
+    client = OAuth2Client.from_provider("github", client_id="id", client_secret="secret")
+    print("endpoint=" + client.metadata["token_endpoint"])
+    client.close()
+"""
+
+
+def _uv() -> list[str]:
+    found = shutil.which("uv")
+    return [found] if found else [sys.executable, "-m", "uv"]
+
+
+def _run(*args: str) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.mark.interop
+def test_pip_install_then_uninstall_github_plugin(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    python = str(venv / "bin" / "python")
+    _run(*_uv(), "venv", "--quiet", "--python", sys.executable, str(venv))
+    _run(
+        *_uv(),
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        python,
+        str(ROOT / "packages" / "authwire"),
+        str(ROOT / "providers" / "github"),
+    )
+    out = _run(python, "-c", CHECK)
+    assert "names=github" in out.splitlines()
+    assert "endpoint=https://github.com/login/oauth/access_token" in out.splitlines()
+
+    _run(*_uv(), "pip", "uninstall", "--quiet", "--python", python, "authwire-github")
+    out = _run(python, "-c", CHECK)
+    assert out.splitlines() == ["names="]
