@@ -811,8 +811,19 @@ def test_oauth1_client_from_an_oauth2_only_provider_is_refused() -> None:
         demo_provider().oauth1_kwargs()
     assert oauth1_provider().oauth1_kwargs({"client_id": "ck"}) == {
         "signature_method": "HMAC-SHA256",
+        "request_token_url": "https://api.oauth1.test/oauth/request_token",
+        "authorization_url": "https://api.oauth1.test/oauth/authorize",
+        "access_token_url": "https://api.oauth1.test/oauth/access_token",
         "client_id": "ck",
     }
+
+
+def test_oauth1_steps_need_no_url_on_a_client_from_a_provider() -> None:
+    with from_provider(OAuth1Client, oauth1_provider(), client_id="ck", client_secret="cs") as c:
+        url = c.create_authorization_url(request_token="rt")
+        assert url == "https://api.oauth1.test/oauth/authorize?oauth_token=rt"
+    with OAuth1Client("ck", "cs") as bare, pytest.raises(ValueError, match="authorization_url"):
+        bare.create_authorization_url(request_token="rt")
 
 
 def test_from_provider_refuses_other_classes() -> None:

@@ -64,6 +64,10 @@ class _OAuth1ClientBase:
         signature_type: str = SIGNATURE_TYPE_HEADER,
         force_include_body: bool = False,
         realm: str | Iterable[str] | None = None,
+        *,
+        request_token_url: str | None = None,
+        authorization_url: str | None = None,
+        access_token_url: str | None = None,
         **kwargs: Any,
     ) -> None:
         if "auth" in kwargs:
@@ -93,8 +97,22 @@ class _OAuth1ClientBase:
         self._verifier = verifier
         self._token_extra = extra
         self.redirect_uri = redirect_uri
+        #: The provider's endpoints, used when a step is called without a URL.
+        self.endpoints: dict[str, str | None] = {
+            "request_token_url": request_token_url,
+            "authorization_url": authorization_url,
+            "access_token_url": access_token_url,
+        }
         kwargs["auth"] = self._oauth1
         super().__init__(**kwargs)
+
+    def _url(self, url: str | URL | None, name: str) -> str | URL:
+        if url is not None:
+            return url
+        known = self.endpoints.get(name)
+        if not known:
+            raise ValueError(f"no {name} is known: pass the URL, or give {name}= to the client")
+        return known
 
     @property
     def oauth(self) -> OAuth1Auth:
@@ -144,7 +162,10 @@ class _OAuth1ClientBase:
     # -- step 2: send the resource owner to the server, read the redirect back --------------
 
     def create_authorization_url(
-        self, url: str | URL, request_token: str | Mapping[str, Any] | None = None, **params: Any
+        self,
+        url: str | URL | None = None,
+        request_token: str | Mapping[str, Any] | None = None,
+        **params: Any,
     ) -> str:
         """The URL to send the resource owner to: ``url`` plus ``oauth_token`` and ``params``.
 
@@ -157,7 +178,7 @@ class _OAuth1ClientBase:
             raise MissingTokenError(
                 description="no request token: call fetch_request_token() or pass request_token"
             )
-        return build_authorization_url(url, token, params)
+        return build_authorization_url(self._url(url, "authorization_url"), token, params)
 
     def parse_authorization_response(self, url: str | URL) -> dict[str, str]:
         """Read the callback URL; remember its ``oauth_verifier`` for the next step.
@@ -213,7 +234,7 @@ class OAuth1Client(_OAuth1ClientBase, Client):
     """
 
     def fetch_request_token(
-        self, url: str | URL, realm: str | Iterable[str] | None = None, **kwargs: Any
+        self, url: str | URL | None = None, realm: str | Iterable[str] | None = None, **kwargs: Any
     ) -> OAuth1Token:
         """Step 1: POST to the temporary-credentials endpoint and keep the request token.
 
@@ -221,17 +242,17 @@ class OAuth1Client(_OAuth1ClientBase, Client):
         ``timeout``, ...). Sends ``redirect_uri`` (or ``"oob"``) as ``oauth_callback``.
         RFC 5849 §2.1.
         """
-        request = self.build_request("POST", url, **kwargs)
+        request = self.build_request("POST", self._url(url, "request_token_url"), **kwargs)
         return drive_sync(self._request_token_flow(request, realm), self._send_signed)
 
     def fetch_access_token(
-        self, url: str | URL, verifier: str | None = None, **kwargs: Any
+        self, url: str | URL | None = None, verifier: str | None = None, **kwargs: Any
     ) -> OAuth1Token:
         """Step 3: trade the request token and verifier for the access token, and keep it.
 
         RFC 5849 §2.3.
         """
-        request = self.build_request("POST", url, **kwargs)
+        request = self.build_request("POST", self._url(url, "access_token_url"), **kwargs)
         return drive_sync(self._access_token_flow(request, verifier), self._send_signed)
 
     def _send_signed(self, request: Request) -> Response:
@@ -245,17 +266,17 @@ class AsyncOAuth1Client(_OAuth1ClientBase, AsyncClient):
     """
 
     async def fetch_request_token(
-        self, url: str | URL, realm: str | Iterable[str] | None = None, **kwargs: Any
+        self, url: str | URL | None = None, realm: str | Iterable[str] | None = None, **kwargs: Any
     ) -> OAuth1Token:
         """Step 1, as :meth:`OAuth1Client.fetch_request_token`. RFC 5849 §2.1."""
-        request = self.build_request("POST", url, **kwargs)
+        request = self.build_request("POST", self._url(url, "request_token_url"), **kwargs)
         return await drive_async(self._request_token_flow(request, realm), self._send_signed)
 
     async def fetch_access_token(
-        self, url: str | URL, verifier: str | None = None, **kwargs: Any
+        self, url: str | URL | None = None, verifier: str | None = None, **kwargs: Any
     ) -> OAuth1Token:
         """Step 3, as :meth:`OAuth1Client.fetch_access_token`. RFC 5849 §2.3."""
-        request = self.build_request("POST", url, **kwargs)
+        request = self.build_request("POST", self._url(url, "access_token_url"), **kwargs)
         return await drive_async(self._access_token_flow(request, verifier), self._send_signed)
 
     async def close(self) -> None:

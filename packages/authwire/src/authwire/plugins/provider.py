@@ -118,6 +118,9 @@ _CLIENT_ARGUMENTS = frozenset(
         "authorize_params",
         "rsa_key",
         "verifier",
+        "request_token_url",
+        "authorization_url",
+        "access_token_url",
         "signature_method",
         "signature_type",
         "force_include_body",
@@ -681,11 +684,15 @@ class Provider:
     def oauth1_kwargs(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Constructor arguments for ``OAuth1Client`` / ``AsyncOAuth1Client``.
 
-        ``signature_method`` from :attr:`oauth1`; ``overrides`` pass on and win. The
-        endpoint URLs are on :attr:`oauth1` (the clients take them per call).
+        ``signature_method`` and the three endpoint URLs from :attr:`oauth1`, so that the
+        client's steps need no URL; ``overrides`` pass on and win.
         """
         oauth1 = self._require_oauth1()
-        return {"signature_method": oauth1.signature_method, **(overrides or {})}
+        return {
+            "signature_method": oauth1.signature_method,
+            **oauth1._urls(),
+            **(overrides or {}),
+        }
 
     def apply_oauth1(self, client: OAuth1Client | AsyncOAuth1Client) -> None:
         """Install the :attr:`OAuth1Endpoints.request_token_checks` on a new OAuth 1 client.
