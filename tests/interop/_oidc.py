@@ -7,7 +7,9 @@ file (see ``ProviderSetup.config``); nothing secret is committed.
 
 Static clients (attribute of :class:`OidcProvider` -> ``client_id``), all with the one
 ``redirect_uri`` ``http://127.0.0.1/callback`` (a "web" client: oidc-provider accepts plain
-http loopback redirect URIs for web clients that do not use the implicit flow):
+http loopback redirect URIs for web clients that do not use the implicit flow). Every client
+allowed the authorization code grant also registers the ``post_logout_redirect_uri``
+``http://127.0.0.1/logged-out`` (RP-initiated logout):
 
 ``basic_special`` -> ``basic:special%2Fid +&=~``
     client_secret_basic, authorization_code + refresh_token + client_credentials. Its id and
@@ -22,6 +24,10 @@ http loopback redirect URIs for web clients that do not use the implicit flow):
     client_secret_post, same grants.
 ``public`` -> ``public-client``
     ``token_endpoint_auth_method: none``, authorization_code + refresh_token, PKCE required.
+``signed_userinfo`` -> ``signed-userinfo-client``
+    client_secret_basic, authorization_code + refresh_token; registered with
+    ``userinfo_signed_response_alg: RS256``, so its UserInfo responses are signed JWTs
+    (``application/jwt``).
 ``short_lived`` -> ``short-lived-client``
     client_secret_basic, authorization_code + refresh_token + client_credentials; its access
     tokens (both kinds) live ``SHORT_ACCESS_TOKEN_TTL`` (2) seconds, for auto-refresh tests.
@@ -42,6 +48,12 @@ The jwt-bearer grant (RFC 7523 section 2.1) is our own handler in
 ``oidc_provider/jwt_bearer.mjs``: it checks the assertion against :attr:`OidcProvider.
 service_account` (issuer ``SERVICE_ACCOUNT_ISSUER``, RS256 and ES256 keys), and takes the
 scope from the ``scope`` parameter or the assertion's ``scope`` claim.
+
+The provider's signing keys (kids ``op-<alg>-<generation>``) can be rotated while it runs:
+:meth:`OidcProvider.rotate_keys` calls the server's test-only admin route, which publishes a
+new key per alg first in the JWKS (signing with it from then on) and keeps the old ones after
+it; sessions, grants and tokens survive. RP-initiated logout is on, with a confirmation page
+that a plain HTTP client can submit (:func:`follow_logout`).
 """
 
 from __future__ import annotations
@@ -54,6 +66,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus, urljoin, urlsplit
@@ -65,6 +78,8 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 REDIRECT_URI = "http://127.0.0.1/callback"
+POST_LOGOUT_REDIRECT_URI = "http://127.0.0.1/logged-out"
+ADMIN_ROTATE_KEYS_PATH = "/__admin__/rotate-keys"
 SHORT_ACCESS_TOKEN_TTL = 2
 CLIENT_CREDENTIALS_SCOPES = ("api:read", "api:write")
 SERVICE_ACCOUNT_ISSUER = "robot@service-accounts.authwire.test"
@@ -171,6 +186,8 @@ class OidcClient:
     key: KeyPair | None = None
     token_endpoint_auth_signing_alg: str | None = None
     access_token_ttl: int | None = None
+    post_logout_redirect_uri: str = POST_LOGOUT_REDIRECT_URI
+    userinfo_signed_response_alg: str | None = None
 
     @property
     def alg(self) -> str | None:
@@ -212,6 +229,10 @@ class OidcClient:
             "response_types": ["code"] if code else [],
             "redirect_uris": [self.redirect_uri] if code else [],
         }
+        if code:
+            meta["post_logout_redirect_uris"] = [self.post_logout_redirect_uri]
+        if self.userinfo_signed_response_alg is not None:
+            meta["userinfo_signed_response_alg"] = self.userinfo_signed_response_alg
         if self.client_secret is not None:
             meta["client_secret"] = self.client_secret
         if self.key is not None:
@@ -277,6 +298,7 @@ class ProviderSetup:
     basic: OidcClient
     post: OidcClient
     public: OidcClient
+    signed_userinfo: OidcClient
     short_lived: OidcClient
     secret_jwt: OidcClient
     pkjwt_rs256: OidcClient
@@ -286,6 +308,7 @@ class ProviderSetup:
     jwt_bearer_public: OidcClient
     service_account: ServiceAccount
     account: Account
+    admin_token: str
 
     @classmethod
     def generate(cls) -> ProviderSetup:
@@ -322,6 +345,13 @@ class ProviderSetup:
                 token_endpoint_auth_method="none",
                 grant_types=("authorization_code", "refresh_token"),
             ),
+            signed_userinfo=OidcClient(
+                client_id="signed-userinfo-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=("authorization_code", "refresh_token"),
+                userinfo_signed_response_alg="RS256",
+            ),
             short_lived=OidcClient(
                 client_id="short-lived-client",
                 client_secret=_secret(),
@@ -350,6 +380,7 @@ class ProviderSetup:
                 keys={alg: generate_key(alg) for alg in ("RS256", "ES256")},
             ),
             account=Account(),
+            admin_token=_secret(),
         )
 
     @property
@@ -375,6 +406,7 @@ class ProviderSetup:
                 "clientId": self.jwt_bearer_public.client_id,
                 "serviceAccounts": [self.service_account.config()],
             },
+            "adminToken": self.admin_token,
         }
 
 
@@ -440,6 +472,26 @@ class OidcProvider(ProviderSetup):
         return str(self.discovery["pushed_authorization_request_endpoint"])
 
     @property
+    def end_session_endpoint(self) -> str:
+        return str(self.discovery["end_session_endpoint"])
+
+    def rotate_keys(self, *, timeout: float = 10.0) -> dict[str, str]:
+        """Rotate the provider's signing keys now; returns the new ``kid`` by alg.
+
+        From now on the provider signs with the new keys (published first in its JWKS); the
+        previous keys stay published after them. Sessions, grants and tokens survive.
+        """
+        with httpx.Client(timeout=timeout, trust_env=False) as http:
+            response = http.post(
+                f"{self.issuer}{ADMIN_ROTATE_KEYS_PATH}",
+                headers={"Authorization": f"Bearer {self.admin_token}"},
+            )
+        if response.status_code != 200:
+            raise AssertionError(f"key rotation failed: {response.status_code} {response.text}")
+        kids: dict[str, str] = response.json()["kids"]
+        return kids
+
+    @property
     def private_key_jwt_clients(self) -> dict[str, OidcClient]:
         """The private_key_jwt clients by alg: RS256, PS256, ES256, Ed25519."""
         clients = (self.pkjwt_rs256, self.pkjwt_ps256, self.pkjwt_es256, self.pkjwt_ed25519)
@@ -477,41 +529,133 @@ def _next_hop(current: str, response: httpx.Response) -> str | None:
     return location
 
 
-def follow_authorization(url: str, *, max_hops: int = 10, timeout: float = 10.0) -> str:
+def browser(*, timeout: float = 10.0) -> httpx.Client:
+    """A user agent that keeps the provider's cookies between walks (its login session)."""
+    return httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False)
+
+
+def abrowser(*, timeout: float = 10.0) -> httpx.AsyncClient:
+    """The async twin of :func:`browser`."""
+    return httpx.AsyncClient(follow_redirects=False, timeout=timeout, trust_env=False)
+
+
+def follow_authorization(
+    url: str, *, max_hops: int = 10, timeout: float = 10.0, agent: httpx.Client | None = None
+) -> str:
     """Walk from an authorization URL through login and consent, as a browser would.
 
     Requests every redirect that stays at the provider (cookies kept) and returns the first
     one that leaves it: the client's redirect_uri with ``code``, ``state`` and ``iss`` (or
     ``error``), which is NOT requested. Raises :class:`AuthorizationWalkError` on a non-redirect
-    answer or after ``max_hops`` requests.
+    answer or after ``max_hops`` requests. ``agent`` (see :func:`browser`) keeps the login
+    session for a later walk; by default each walk starts without cookies.
     """
-    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
-        current = url
-        for _ in range(max_hops):
-            response = client.get(current)
-            nxt = _next_hop(current, response)
-            if nxt is None:
-                return urljoin(current, response.headers["location"])
-            current = nxt
+    if agent is None:
+        with browser(timeout=timeout) as fresh:
+            return follow_authorization(url, max_hops=max_hops, agent=fresh)
+    current = url
+    for _ in range(max_hops):
+        response = agent.get(current)
+        nxt = _next_hop(current, response)
+        if nxt is None:
+            return urljoin(current, response.headers["location"])
+        current = nxt
     raise AuthorizationWalkError(f"no redirect to the client after {max_hops} requests")
 
 
-async def afollow_authorization(url: str, *, max_hops: int = 10) -> str:
+async def afollow_authorization(
+    url: str, *, max_hops: int = 10, agent: httpx.AsyncClient | None = None
+) -> str:
     """The async twin of :func:`follow_authorization` (each request times out after 10 s)."""
-    async with httpx.AsyncClient(follow_redirects=False, timeout=10.0, trust_env=False) as client:
-        current = url
-        for _ in range(max_hops):
-            response = await client.get(current)
-            nxt = _next_hop(current, response)
-            if nxt is None:
-                return urljoin(current, response.headers["location"])
-            current = nxt
+    if agent is None:
+        async with abrowser() as fresh:
+            return await afollow_authorization(url, max_hops=max_hops, agent=fresh)
+    current = url
+    for _ in range(max_hops):
+        response = await agent.get(current)
+        nxt = _next_hop(current, response)
+        if nxt is None:
+            return urljoin(current, response.headers["location"])
+        current = nxt
     raise AuthorizationWalkError(f"no redirect to the client after {max_hops} requests")
+
+
+class _FormReader(HTMLParser):
+    """The first form of a page: its action, method and inputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.method = "get"
+        self.fields: dict[str, str] = {}
+        self._inside = False
+        self._done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form" and self.action is None:
+            self.action = values.get("action", "")
+            self.method = values.get("method", "get").lower()
+            self._inside = True
+        elif tag == "input" and self._inside and not self._done and "name" in values:
+            self.fields[values["name"]] = values.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self._inside:
+            self._inside = False
+            self._done = True
+
+
+def _logout_form(current: str, response: httpx.Response) -> tuple[str, dict[str, str]]:
+    if response.status_code != 200 or "html" not in response.headers.get("content-type", ""):
+        raise AuthorizationWalkError(
+            f"GET {current} answered {response.status_code}, not the logout page: "
+            f"{response.text[:500]}"
+        )
+    reader = _FormReader()
+    reader.feed(response.text)
+    if not reader.action or reader.method != "post":
+        raise AuthorizationWalkError(f"no POST form on the logout page: {response.text[:500]}")
+    return urljoin(current, reader.action), reader.fields
+
+
+def _logged_out_at(action: str, response: httpx.Response) -> str:
+    if response.status_code not in _REDIRECTS:
+        raise AuthorizationWalkError(
+            f"POST {action} answered {response.status_code}, not a redirect: {response.text[:500]}"
+        )
+    return urljoin(action, response.headers["location"])
+
+
+def follow_logout(url: str, *, timeout: float = 10.0, agent: httpx.Client | None = None) -> str:
+    """Follow an RP-initiated logout URL as a browser would; return where it sends the user.
+
+    GETs the URL, submits the confirmation form the provider answers with (it asks to end the
+    whole session), and returns the redirect that follows: the ``post_logout_redirect_uri``
+    with ``state``, or the provider's own success page. Pass the ``agent`` that signed in to
+    end its session.
+    """
+    if agent is None:
+        with browser(timeout=timeout) as fresh:
+            return follow_logout(url, agent=fresh)
+    action, fields = _logout_form(url, agent.get(url))
+    return _logged_out_at(action, agent.post(action, data=fields))
+
+
+async def afollow_logout(url: str, *, agent: httpx.AsyncClient | None = None) -> str:
+    """The async twin of :func:`follow_logout`."""
+    if agent is None:
+        async with abrowser() as fresh:
+            return await afollow_logout(url, agent=fresh)
+    action, fields = _logout_form(url, await agent.get(url))
+    return _logged_out_at(action, await agent.post(action, data=fields))
 
 
 __all__ = [
+    "ADMIN_ROTATE_KEYS_PATH",
     "CLIENT_CREDENTIALS_SCOPES",
     "JWT_BEARER_GRANT",
+    "POST_LOGOUT_REDIRECT_URI",
     "REDIRECT_URI",
     "SERVICE_ACCOUNT_ISSUER",
     "SHORT_ACCESS_TOKEN_TTL",
@@ -522,8 +666,12 @@ __all__ = [
     "OidcProvider",
     "ProviderSetup",
     "ServiceAccount",
+    "abrowser",
     "afollow_authorization",
+    "afollow_logout",
+    "browser",
     "follow_authorization",
+    "follow_logout",
     "form_encode",
     "generate_key",
     "pkce_pair",

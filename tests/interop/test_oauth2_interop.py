@@ -27,6 +27,7 @@ def make_client(flavor: Flavor, provider: OidcProvider, client: OidcClient, **kw
     kwargs.setdefault("revocation_endpoint", provider.revocation_endpoint)
     kwargs.setdefault("introspection_endpoint", provider.introspection_endpoint)
     kwargs.setdefault("issuer", provider.issuer)
+    kwargs.setdefault("jwks_uri", provider.jwks_uri)  # with issuer=: ID tokens are validated
     kwargs.setdefault("redirect_uri", client.redirect_uri)
     return flavor.oauth2_client(
         client.client_id,

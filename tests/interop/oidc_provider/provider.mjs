@@ -6,10 +6,12 @@
 //     "clients": [<client metadata>, ...],                    // static clients, verbatim
 //     "accessTokenTtl": {"<client_id>": <seconds>, ...},      // per-client overrides
 //     "scopes": ["api:read", "api:write"],                   // non-OIDC scopes
-//     "jwtBearer": {"clientId": "...", "serviceAccounts": [...]}
+//     "jwtBearer": {"clientId": "...", "serviceAccounts": [...]},
+//     "adminToken": "..."                                     // guards the test-only admin route
 //   }
 // Every key pair is generated fresh by the tests; only public keys reach this file.
-// The provider's own signing keys are generated here at start-up and never leave the process.
+// The provider's own signing keys are generated here (see `signingKeys`) and never leave the
+// process; server.mjs can rotate them while running (a new Provider with the same clients).
 import * as crypto from 'node:crypto';
 
 import Provider from 'oidc-provider';
@@ -27,6 +29,8 @@ const ERROR_EVENTS = [
   'code_verification.error',
   'device_authorization.error',
   'discovery.error',
+  'end_session.error',
+  'end_session_confirm.error',
   'grant.error',
   'introspection.error',
   'jwks.error',
@@ -35,17 +39,35 @@ const ERROR_EVENTS = [
   'userinfo.error',
 ];
 
-function signingKeys() {
+// A fresh set of the provider's signing keys, one per alg, with kids `op-<alg>-<generation>`.
+// The first key of an alg in the provider's JWKS is the one it signs with.
+export function signingKeys(generation = 1) {
   const keys = [];
   const add = (type, options, alg) => {
     const { privateKey } = crypto.generateKeyPairSync(type, options);
-    keys.push({ ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: `op-${alg.toLowerCase()}` });
+    const kid = `op-${alg.toLowerCase()}-${generation}`;
+    keys.push({ ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid });
   };
-  add('rsa', { modulusLength: 2048 }, 'RS256'); // first key: default for RS256 ID tokens
+  add('rsa', { modulusLength: 2048 }, 'RS256'); // default for RS256 ID tokens and UserInfo
   add('rsa', { modulusLength: 2048 }, 'PS256');
   add('ec', { namedCurve: 'P-256' }, 'ES256');
   add('ed25519', {}, 'EdDSA');
-  return { keys };
+  return keys;
+}
+
+// RP-initiated logout without a browser: the confirmation page carries `logout=yes` in its
+// form and submits itself, so a plain HTTP client posts the form it finds on the page (the
+// same shape oidc-provider uses when there is no session to end).
+async function logoutSource(ctx, form) {
+  const confirmed = form.replace('</form>', '<input type="hidden" name="logout" value="yes"/></form>');
+  ctx.body = `<!DOCTYPE html>
+<html><head><title>Logout</title></head>
+<body>${confirmed}
+<script>document.forms[0].submit()</script></body></html>`;
+}
+
+async function postLogoutSuccessSource(ctx) {
+  ctx.body = '<!DOCTYPE html><html><head><title>Signed out</title></head><body>signed out</body></html>';
 }
 
 function accountFinder(account) {
@@ -63,15 +85,18 @@ function accountFinder(account) {
   };
 }
 
-export function buildProvider(issuer, config) {
+// `state` is what survives a key rotation: the signing keys (newest first), the cookie keys
+// and the storage adapter, so that sessions, grants and tokens outlive the rebuilt Provider.
+export function buildProvider(issuer, config, state) {
   const accessTokenTtl = new Map(Object.entries(config.accessTokenTtl ?? {}));
   const ttlFor = (fallback) => (_ctx, _token, client) => accessTokenTtl.get(client?.clientId) ?? fallback;
 
   const provider = new Provider(issuer, {
     clients: config.clients,
-    jwks: signingKeys(),
+    jwks: { keys: state.keys },
+    adapter: state.adapter,
     findAccount: accountFinder(config.account),
-    cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },
+    cookies: { keys: state.cookieKeys },
 
     scopes: ['openid', 'offline_access', ...(config.scopes ?? [])],
     claims: {
@@ -116,12 +141,13 @@ export function buildProvider(issuer, config) {
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      jwtUserinfo: { enabled: true }, // for clients registered with userinfo_signed_response_alg
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       dPoP: { enabled: true },
       deviceFlow: { enabled: false },
       requestObjects: { enabled: false },
       resourceIndicators: { enabled: false },
-      rpInitiatedLogout: { enabled: false },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
   });
 

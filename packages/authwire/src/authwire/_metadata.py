@@ -51,6 +51,11 @@ _NAMES = frozenset(
         "audience",
         "resource",
         "id_token_hint",
+        # this client's registration (OpenID Connect Dynamic Client Registration §2) that
+        # changes how responses are checked
+        "id_token_signed_response_alg",
+        "userinfo_signed_response_alg",
+        "require_auth_time",
     }
 )
 _SUFFIXES = ("_supported",)  # capability flags: harmless if unknown

@@ -430,6 +430,11 @@ class OAuth2Auth(OpenIDConnect, Auth):
                     str(authorization_response), state=expected_state
                 )
                 del response_params
+                yield from self._check_id_token_flow(
+                    token,
+                    nonce=pending.nonce if pending is not None else None,
+                    max_age=pending.max_age if pending is not None else None,
+                )
                 self._token = token
                 return token
             response_params = self._validate_authorization_response(

@@ -44,6 +44,27 @@ class OpenIDConnect:
     #: Seconds of clock skew tolerated on ``exp``, ``iat`` and ``auth_time``.
     id_token_leeway: float = 60.0
     _jwks: JWKSCache | None = None
+    _jwks_min_interval: float = JWKS_MIN_INTERVAL
+
+    @property
+    def jwks_min_interval(self) -> float:
+        """The least number of seconds between two fetches of the provider's JWKS.
+
+        A token naming an unknown ``kid`` makes the client fetch the JWKS again, but never
+        sooner than this after the previous fetch (default 30). ``0`` refetches at once,
+        which suits tests that rotate a provider's keys, not production.
+        """
+        return self._jwks_min_interval
+
+    @jwks_min_interval.setter
+    def jwks_min_interval(self, seconds: float) -> None:
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise TypeError("jwks_min_interval must be a number of seconds")
+        if not 0 <= seconds <= JWKS_MAX_AGE:
+            raise ValueError(f"jwks_min_interval must be between 0 and {JWKS_MAX_AGE:g} seconds")
+        self._jwks_min_interval = float(seconds)
+        if self._jwks is not None and not self._jwks.is_static:
+            self._jwks.min_interval = float(seconds)
 
     # -- discovery --------------------------------------------------------------------------
 
@@ -87,20 +108,27 @@ class OpenIDConnect:
                 if jwks is not None
                 else JWKSCache(
                     str(jwks_uri),
-                    min_interval=JWKS_MIN_INTERVAL,
+                    min_interval=self._jwks_min_interval,
                     max_age=JWKS_MAX_AGE,
                     allow_insecure_transport=self.allow_insecure_transport,
                 )
             )
         return self._jwks
 
-    def _keys_flow(self, token: str | None) -> Flow[JWKSCache | None]:
-        """The provider's keys for ``token``, fetched again for an unknown ``kid``."""
+    def _keys_flow(
+        self, token: str | None, algorithms: tuple[str, ...] | None = None
+    ) -> Flow[JWKSCache | None]:
+        """The provider's keys for ``token``, fetched again for an unknown ``kid``.
+
+        Nothing is fetched for a token signed with an HMAC alg (its key is the client secret)
+        or with an alg outside ``algorithms`` (it is refused without looking at keys).
+        """
         from ..protocol.oidc_core import unverified_header
 
         header = unverified_header(token) if token else {}
-        if str(header.get("alg", "")).startswith("HS"):
-            return None  # verified with the client secret, never with a JWKS key
+        alg = str(header.get("alg", ""))
+        if alg.startswith("HS") or (algorithms is not None and alg not in algorithms):
+            return None
         cache = self._jwks_cache()
         now = self.clock()
         if not cache.is_static and cache.needs_fetch(header.get("kid"), now):
@@ -145,7 +173,8 @@ class OpenIDConnect:
             raise IDTokenError(oidc_core.ID_TOKEN_MALFORMED, "the token has no id_token")
         if not self.client_id:
             raise ValueError("client_id is required to validate an ID token")
-        keys = yield from self._keys_flow(id_token)
+        algorithms = self.id_token_algorithms()
+        keys = yield from self._keys_flow(id_token, algorithms)
         secret = self.client_secret if isinstance(self.client_secret, str | bytes) else None
         access_token = token.get("access_token")
         return oidc_core.validate_id_token(
@@ -153,7 +182,7 @@ class OpenIDConnect:
             keys=keys,
             client_id=self.client_id,
             issuer=self._issuer(),
-            algorithms=self.id_token_algorithms(),
+            algorithms=algorithms,
             client_secret=secret,
             nonce=oidc_core.SKIP_NONCE_CHECK if refreshed else nonce,
             max_age=max_age,
@@ -218,10 +247,11 @@ class OpenIDConnect:
         request = yield from self._present(request, token)  # type: ignore[attr-defined]
         response = yield request
         keys = None
+        alg = self.metadata.get("userinfo_signed_response_alg")
+        algorithms = (str(alg),) if alg else ("RS256",)
         content_type = response.headers.get("content-type", "")
         if content_type.split(";")[0].strip().lower() == "application/jwt":
-            keys = yield from self._keys_flow(response.text.strip())
-        alg = self.metadata.get("userinfo_signed_response_alg")
+            keys = yield from self._keys_flow(response.text.strip(), algorithms)
         secret = self.client_secret if isinstance(self.client_secret, str | bytes) else None
         return oidc_core.process_userinfo_response(
             response,
@@ -229,7 +259,7 @@ class OpenIDConnect:
             keys=keys,
             issuer=self._issuer() if self.validates_id_tokens else None,
             client_id=self.client_id,
-            algorithms=(str(alg),) if alg else ("RS256",),
+            algorithms=algorithms,
             client_secret=secret,
             require_signed=bool(alg),
         )

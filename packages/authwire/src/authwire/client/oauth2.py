@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Self
 
-from .._compat import AsyncClient, Client, Request, Response
+from .._compat import AsyncClient, Client, Request, Response, reopenable
 from .._drivers import Flow, T, drive_async, drive_sync
 from .._metadata import split_kwargs
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
@@ -259,6 +259,7 @@ class OAuth2Client(_OAuth2ClientBase, Client):
         except BaseException:
             client.close()
             raise
+        reopenable(client)  # ``with OAuth2Client.from_issuer(...) as client:`` still works
         return client
 
     def userinfo(self, url: str | None = None) -> dict[str, Any]:
@@ -410,6 +411,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         except BaseException:
             await client.aclose()
             raise
+        reopenable(client)  # ``async with await ....from_issuer(...) as client:`` still works
         return client
 
     async def userinfo(self, url: str | None = None) -> dict[str, Any]:
