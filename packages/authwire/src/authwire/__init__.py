@@ -7,32 +7,44 @@ from typing import TYPE_CHECKING, Any
 
 from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
-from .auth.oauth1 import OAuth1Auth
 from .auth.oauth2 import AuthorizationRequest, OAuth2Auth
-from .client.oauth1 import AsyncOAuth1Client, OAuth1Client
 from .client.oauth2 import AsyncOAuth2Client, OAuth2Client
-from .protocol.rfc5849 import (
-    SIGNATURE_HMAC_SHA1,
-    SIGNATURE_HMAC_SHA256,
-    SIGNATURE_PLAINTEXT,
-    SIGNATURE_RSA_SHA1,
-    SIGNATURE_RSA_SHA256,
-    SIGNATURE_TYPE_BODY,
-    SIGNATURE_TYPE_HEADER,
-    SIGNATURE_TYPE_QUERY,
-    OAuth1Token,
-)
 from .token import OAuth2Token
 
 if TYPE_CHECKING:
     from . import providers
     from .auth.assertion import AssertionAuth
+    from .auth.oauth1 import OAuth1Auth
     from .client.assertion import AssertionClient, AsyncAssertionClient
+    from .client.oauth1 import AsyncOAuth1Client, OAuth1Client
+    from .protocol.rfc5849 import (
+        SIGNATURE_HMAC_SHA1,
+        SIGNATURE_HMAC_SHA256,
+        SIGNATURE_PLAINTEXT,
+        SIGNATURE_RSA_SHA1,
+        SIGNATURE_RSA_SHA256,
+        SIGNATURE_TYPE_BODY,
+        SIGNATURE_TYPE_HEADER,
+        SIGNATURE_TYPE_QUERY,
+        OAuth1Token,
+    )
     from .rfc7523 import ClientSecretJWT, PrivateKeyJWT
 
-# JOSE support (joserfc) is imported only when one of these names is first used, so that
-# ``import authwire`` stays as cheap as ``import httpx`` for code that needs no JWT.
+# OAuth 1 (cryptography) and JOSE (joserfc) are imported only when one of these names is
+# first used, so that ``import authwire`` stays about as cheap as ``import httpx``.
 _LAZY = {
+    "OAuth1Auth": ".auth.oauth1",
+    "OAuth1Client": ".client.oauth1",
+    "AsyncOAuth1Client": ".client.oauth1",
+    "SIGNATURE_HMAC_SHA1": ".protocol.rfc5849",
+    "SIGNATURE_HMAC_SHA256": ".protocol.rfc5849",
+    "SIGNATURE_PLAINTEXT": ".protocol.rfc5849",
+    "SIGNATURE_RSA_SHA1": ".protocol.rfc5849",
+    "SIGNATURE_RSA_SHA256": ".protocol.rfc5849",
+    "SIGNATURE_TYPE_BODY": ".protocol.rfc5849",
+    "SIGNATURE_TYPE_HEADER": ".protocol.rfc5849",
+    "SIGNATURE_TYPE_QUERY": ".protocol.rfc5849",
+    "OAuth1Token": ".protocol.rfc5849",
     "AssertionAuth": ".auth.assertion",
     "AssertionClient": ".client.assertion",
     "AsyncAssertionClient": ".client.assertion",

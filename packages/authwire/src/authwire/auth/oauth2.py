@@ -14,10 +14,8 @@ import secrets
 import threading
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import anyio
 
 from .._clock import Clock, system_clock
 from .._compat import Auth, Request, Response, httpx
@@ -38,6 +36,9 @@ from ..protocol.client_auth import (
 from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
 from ..token import OAuth2Token
 from .openid import OpenIDConnect
+
+if TYPE_CHECKING:
+    import anyio
 
 __all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "UpdateToken"]
 
@@ -207,9 +208,19 @@ class OAuth2Auth(OpenIDConnect, Auth):
         self._renewals = 0
         self._failure: Exception | None = None
         self.thread_lock = threading.Lock()
-        self.async_lock = anyio.Lock()
+        self._async_lock: anyio.Lock | None = None
+        self._ready: tuple[OAuth2Token, Any, Any, float, str] | None = None
         if token is not None:
             self.token = token
+
+    @property
+    def async_lock(self) -> anyio.Lock:
+        """The lock of single-flight renewal on tasks (made on first async use)."""
+        if self._async_lock is None:
+            import anyio  # only async users pay for it
+
+            self._async_lock = anyio.Lock()
+        return self._async_lock
 
     # -- plain state ------------------------------------------------------------------------
 
@@ -649,6 +660,13 @@ class OAuth2Auth(OpenIDConnect, Auth):
         token = yield from self.ensure_token_flow()
         sent = yield from self._present(request, token)
         response: Response = yield Unread(sent)
+        yield from self._retry_flow(request, token, response)
+
+    def _retry_flow(self, request: Request, token: OAuth2Token, response: Response) -> Flow[None]:
+        """After a 401 ``invalid_token`` on a token without expiry: renew once and resend.
+
+        RFC 6750 §3.1. Requests whose body is a stream cannot be resent and are left alone.
+        """
         if (
             response.status_code == 401
             and token.expires_at is None
@@ -660,11 +678,84 @@ class OAuth2Auth(OpenIDConnect, Auth):
             sent = yield from self._present(request, token)
             yield Unread(sent)
 
+    def _ready_header(self, request: Request) -> tuple[OAuth2Token, str] | None:
+        """The ``Authorization`` value when the common case applies, else ``None``.
+
+        The hot path: a held, unexpired bearer token placed in the header of an https
+        request with no protected-request hook. Its header and deadline are computed once
+        per token (and again if the token's ``access_token`` or ``expires_at`` changes);
+        everything else goes through :meth:`protected_flow`.
+        """
+        token = self._token
+        if token is None or self._hooks["protected_request"] or self.token_placement != "header":
+            return None
+        if request.url.scheme != "https" and not self.allow_insecure_transport:
+            return None
+        cached = self._ready
+        expires_at = token.get("expires_at")
+        access_token = token.get("access_token")
+        if (
+            cached is None
+            or cached[0] is not token
+            or cached[1] != expires_at
+            or cached[2] is not access_token
+        ):
+            token_type = token.get("token_type")
+            if (
+                not isinstance(access_token, str)
+                or not access_token
+                or (token_type is not None and str(token_type).lower() != "bearer")
+            ):
+                return None
+            deadline = (
+                token.expires_at - token.effective_leeway(self.leeway)
+                if token.expires_at is not None
+                else float("inf")
+            )
+            cached = (token, expires_at, access_token, deadline, f"Bearer {access_token}")
+            self._ready = cached
+        if self.clock() > cached[3]:
+            return None
+        return token, cached[4]
+
     def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
-        return sync_steps(self.protected_flow(request), self.thread_lock)
+        ready = self._ready_header(request)
+        if ready is None:
+            return sync_steps(self.protected_flow(request), self.thread_lock)
+        return self._sync_ready(request, *ready)
+
+    def _sync_ready(
+        self, request: Request, token: OAuth2Token, header: str
+    ) -> Generator[Request, Response, None]:
+        request.headers["Authorization"] = header
+        response = yield request
+        if response.status_code == 401:
+            yield from sync_steps(self._retry_flow(request, token, response), self.thread_lock)
 
     def async_auth_flow(self, request: Request) -> AsyncGenerator[Request, Response]:
-        return async_steps(self.protected_flow(request), ResultBox(), self.async_lock)
+        ready = self._ready_header(request)
+        if ready is None:
+            return async_steps(self.protected_flow(request), ResultBox(), self.async_lock)
+        return self._async_ready(request, *ready)
+
+    async def _async_ready(
+        self, request: Request, token: OAuth2Token, header: str
+    ) -> AsyncGenerator[Request, Response]:
+        request.headers["Authorization"] = header
+        response = yield request
+        if response.status_code == 401:
+            steps = async_steps(
+                self._retry_flow(request, token, response), ResultBox(), self.async_lock
+            )
+            try:
+                sent = await anext(steps)
+                while True:
+                    response = yield sent
+                    sent = await steps.asend(response)
+            except StopAsyncIteration:
+                return
+            finally:
+                await steps.aclose()
 
     # -- revocation and introspection (RFC 7009, RFC 7662) ----------------------------------
 
