@@ -1,7 +1,8 @@
 """The real OpenID provider that interop tests run against: its description and helpers.
 
-The provider is panva's ``oidc-provider`` (``tests/interop/oidc_provider``), started by the
-``oidc_provider`` fixture in ``conftest.py`` on ``127.0.0.1`` with a free port. Everything
+The provider is panva's ``oidc-provider`` (``tests/interop/oidc_provider``), started by
+:func:`run_provider` (for the ``oidc_provider`` fixture in ``conftest.py`` and for the demo) on
+``127.0.0.1`` with a free port. Everything
 secret is made here, fresh for each test session, and handed to the server as one JSON config
 file (see ``ProviderSetup.config``); nothing secret is committed.
 
@@ -59,12 +60,17 @@ that a plain HTTP client can submit (:func:`follow_logout`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
+import json
 import secrets
+import shutil
+import socket
+import subprocess
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -499,6 +505,134 @@ class OidcProvider(ProviderSetup):
 
 
 # ---------------------------------------------------------------------------------------------
+# running the provider
+
+OIDC_PROVIDER_DIR = Path(__file__).parent / "oidc_provider"
+NPM_CI = "npm ci --prefix tests/interop/oidc_provider"
+
+START_TIMEOUT = 20.0  # seconds until the discovery document must answer
+POLL_INTERVAL = 0.1
+STOP_TIMEOUT = 5.0
+PORT_ATTEMPTS = 3  # a free port may be taken between picking it and node binding it
+
+
+class ProviderError(RuntimeError):
+    """The provider could not start, or died while it was in use; the message says why."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(STOP_TIMEOUT)
+
+
+@dataclass
+class _Started:
+    process: subprocess.Popen[bytes]
+    port: int
+    discovery: dict[str, Any]
+
+
+def _start(node: str, config: Path, workdir: Path, attempt: int) -> _Started | str:
+    """Start the server; return it once discovery answers, or the reason it could not."""
+    port = _free_port()
+    stdout = workdir / f"stdout-{attempt}.log"
+    stderr = workdir / f"stderr-{attempt}.log"
+    command = [node, "server.mjs", "--port", str(port), "--config", str(config)]
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(  # the command is ours, with no shell
+            command, cwd=OIDC_PROVIDER_DIR, stdin=subprocess.DEVNULL, stdout=out, stderr=err
+        )
+    url = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
+    deadline = time.monotonic() + START_TIMEOUT
+    max_polls = int(START_TIMEOUT / POLL_INTERVAL) + 1
+    try:
+        with httpx.Client(timeout=1.0, trust_env=False) as client:
+            for _ in range(max_polls):
+                if process.poll() is not None:
+                    return (
+                        f"`node server.mjs` exited with status {process.returncode} before "
+                        f"answering.\nstderr:\n{_read(stderr)}"
+                    )
+                with contextlib.suppress(httpx.TransportError):
+                    response = client.get(url)
+                    if response.status_code == 200:
+                        return _Started(process, port, response.json())
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(POLL_INTERVAL)
+    except BaseException:  # e.g. Ctrl-C while waiting: never leave node running
+        _stop(process)
+        raise
+    _stop(process)
+    return (
+        f"`node server.mjs` did not answer {url} within {START_TIMEOUT:.0f} s.\n"
+        f"stdout:\n{_read(stdout)}\nstderr:\n{_read(stderr)}"
+    )
+
+
+@contextlib.contextmanager
+def run_provider(setup: ProviderSetup, workdir: Path) -> Iterator[OidcProvider]:
+    """Run panva's oidc-provider on 127.0.0.1 (a free port) for ``setup`` until the block ends.
+
+    ``workdir`` (an existing directory) receives the config file and the server's logs. Raises
+    :class:`ProviderError` when ``node`` or the npm packages are missing, when the server does
+    not answer in time, or (when the block ends without an exception) when it died meanwhile.
+    The server is stopped in every case: SIGTERM, then SIGKILL after ``STOP_TIMEOUT``.
+    """
+    if not (OIDC_PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+        missing = OIDC_PROVIDER_DIR / "node_modules"
+        raise ProviderError(f"{missing} is missing: run `{NPM_CI}` first")
+    node = shutil.which("node")
+    if node is None:
+        raise ProviderError("`node` (Node.js) is not on PATH; the interop provider needs it")
+
+    config = workdir / "config.json"
+    config.write_text(json.dumps(setup.config(), indent=2), encoding="utf-8")
+
+    started: _Started | str = ""
+    attempt = 0
+    for attempt in range(PORT_ATTEMPTS):
+        started = _start(node, config, workdir, attempt)
+        if isinstance(started, _Started) or "EADDRINUSE" not in started:
+            break
+    if not isinstance(started, _Started):
+        raise ProviderError(started)
+
+    stderr = workdir / f"stderr-{attempt}.log"
+    provider = OidcProvider.running(
+        setup, port=started.port, discovery=started.discovery, log_path=stderr
+    )
+    try:
+        yield provider
+    finally:
+        died = started.process.poll()
+        _stop(started.process)
+    if died is not None:
+        raise ProviderError(
+            f"`node server.mjs` died during the tests (status {died}).\nstderr:\n{_read(stderr)}"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # the user agent
 
 
@@ -655,6 +789,8 @@ __all__ = [
     "ADMIN_ROTATE_KEYS_PATH",
     "CLIENT_CREDENTIALS_SCOPES",
     "JWT_BEARER_GRANT",
+    "NPM_CI",
+    "OIDC_PROVIDER_DIR",
     "POST_LOGOUT_REDIRECT_URI",
     "REDIRECT_URI",
     "SERVICE_ACCOUNT_ISSUER",
@@ -664,6 +800,7 @@ __all__ = [
     "KeyPair",
     "OidcClient",
     "OidcProvider",
+    "ProviderError",
     "ProviderSetup",
     "ServiceAccount",
     "abrowser",
@@ -675,4 +812,5 @@ __all__ = [
     "form_encode",
     "generate_key",
     "pkce_pair",
+    "run_provider",
 ]

@@ -1,0 +1,5 @@
+"""``python -m demo``: the tour (see :mod:`demo.tour`)."""
+
+from demo.tour import main
+
+raise SystemExit(main())
