@@ -18,5 +18,6 @@ uv run --locked ruff format --check .
 uv run --locked mypy
 NO_MKDOCS_2_WARNING=1 uv run --locked mkdocs build --strict --quiet
 # each provider plugin's tests with only the core and that plugin installed
-uv run --locked tox -q -e provider-google,provider-github,provider-twitter
+# (tox runs outside `uv run`, whose VIRTUAL_ENV would make tox-uv install into .venv)
+env -u VIRTUAL_ENV .venv/bin/tox -q -e provider-google,provider-github,provider-twitter
 uv run --locked pytest "$@"
