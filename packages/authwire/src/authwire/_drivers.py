@@ -8,10 +8,11 @@ A flow is a generator that yields *effects* and is sent their results:
 * a :class:`Call` — call a user function (a compliance hook, ``update_token``); on the async
   drivers an awaitable result is awaited, on the sync drivers it is refused;
 * :data:`ACQUIRE` / :data:`RELEASE` — take or give back the flow owner's lock (single-flight
-  renewal). A driver releases a lock still held when the flow ends, however it ends.
+  renewal). A driver releases a lock still held when the flow ends, however it ends;
+* a :class:`Sleep` — wait on the flow owner's clock (polling); async waits are cancellable.
 
 The flow ``return``\\ s its result. Everything that differs between sync and async — sending,
-awaiting user callbacks, locking — lives here and nowhere else (compare httpx's own
+awaiting user callbacks, locking, sleeping — lives here and nowhere else (compare httpx's own
 ``Auth.sync_auth_flow`` / ``Auth.async_auth_flow``).
 """
 
@@ -22,6 +23,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from ._clock import Clock, sleep_async, sleep_sync
 from ._compat import Request, Response
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Call",
     "Flow",
     "ResultBox",
+    "Sleep",
     "SyncLock",
     "Unread",
     "async_steps",
@@ -72,7 +75,15 @@ class Call:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-Effect = Request | Unread | Call | _LockStep
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Ask the driver to wait ``seconds`` on ``clock`` (see :mod:`authwire._clock`)."""
+
+    seconds: float
+    clock: Clock
+
+
+Effect = Request | Unread | Call | Sleep | _LockStep
 Flow = Generator[Effect, Any, T]
 
 
@@ -131,6 +142,8 @@ def sync_steps(flow: Flow[T], lock: SyncLock | None = None) -> Generator[Request
                     value = _call_sync(effect)
                 except Exception as exc:
                     error = exc
+            elif isinstance(effect, Sleep):
+                sleep_sync(effect.clock, effect.seconds)
             elif effect is ACQUIRE:
                 _require(lock).acquire()
                 held = True
@@ -171,6 +184,8 @@ async def async_steps(
                         value = await value
                 except Exception as exc:
                     error = exc
+            elif isinstance(effect, Sleep):
+                await sleep_async(effect.clock, effect.seconds)
             elif effect is ACQUIRE:
                 await _require(lock).acquire()
                 held = True

@@ -12,11 +12,15 @@ Two families, never mixed:
     │   ├── MismatchingStateError      `state` differs from the one we sent
     │   ├── MismatchingIssuerError     `iss` differs from the expected issuer (RFC 9207)
     │   └── MissingCodeError           no `code` and no error in the redirect
-    ├── TokenResponseError             the token endpoint answered with no usable token
+    ├── ResponseError                  an endpoint answered with something that is not OAuth
+    │   └── TokenResponseError         the token endpoint answered with no usable token
     ├── MissingTokenError              a token is needed and none is known
     ├── InvalidTokenError              the resource server rejected the token
     ├── TokenExpiredError              expired, and nothing to renew it with
     ├── UnsupportedTokenTypeError      a token type we cannot present (RFC 6749 §7.1)
+    ├── DeviceFlowError                the device flow ended without a token (RFC 8628)
+    │   ├── AccessDeniedError          the user said no
+    │   └── DeviceCodeExpiredError     the device code expired first
     ├── InsecureTransportError         plain http:// to a non-loopback host (also a ValueError)
     └── IDTokenError                   an OpenID Connect ID token check failed
 
@@ -27,7 +31,10 @@ the error code, the server's ``error_description`` and safe excerpts only.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDeniedError",
     "AuthorizationResponseError",
+    "DeviceCodeExpiredError",
+    "DeviceFlowError",
     "IDTokenError",
     "InsecureTransportError",
     "InvalidTokenError",
@@ -36,6 +43,7 @@ __all__ = [
     "MissingCodeError",
     "MissingTokenError",
     "OAuthError",
+    "ResponseError",
     "TokenExpiredError",
     "TokenResponseError",
     "UnsupportedTokenTypeError",
@@ -103,14 +111,15 @@ class MissingCodeError(AuthorizationResponseError):
     description = "the authorization response carries no code"
 
 
-class TokenResponseError(OAuthError):
-    """The token endpoint answered with something that is not a token.
+class ResponseError(OAuthError):
+    """An endpoint answered with something that is not the OAuth answer it owes.
 
-    HTML, an empty body, non-JSON, or JSON without ``access_token``. ``status_code`` is the
+    HTML, an empty body, non-JSON, or JSON without a required member. ``status_code`` is the
     HTTP status and ``excerpt`` a short, secret-free description of the body.
     """
 
-    error = "invalid_token_response"
+    error = "invalid_response"
+    _default = "the endpoint returned no usable answer"
 
     def __init__(
         self,
@@ -122,12 +131,23 @@ class TokenResponseError(OAuthError):
     ) -> None:
         self.status_code = status_code
         self.excerpt = excerpt
-        parts = [description or "the token endpoint returned no token"]
+        parts = [description or self._default]
         if status_code is not None:
             parts.append(f"HTTP {status_code}")
         if excerpt:
             parts.append(f"body: {excerpt}")
         super().__init__(error, "; ".join(parts))
+
+
+class TokenResponseError(ResponseError):
+    """The token endpoint answered with something that is not a token.
+
+    HTML, an empty body, non-JSON, or JSON without ``access_token``. ``status_code`` is the
+    HTTP status and ``excerpt`` a short, secret-free description of the body.
+    """
+
+    error = "invalid_token_response"
+    _default = "the token endpoint returned no token"
 
 
 class MissingTokenError(OAuthError):
@@ -161,6 +181,26 @@ class InsecureTransportError(OAuthError, ValueError):
 
     error = "insecure_transport"
     description = "OAuth 2 requires https:// except for loopback hosts"
+
+
+class DeviceFlowError(OAuthError):
+    """The device authorization grant ended without a token (RFC 8628 §3.5)."""
+
+    error = "device_flow_error"
+
+
+class AccessDeniedError(DeviceFlowError):
+    """The user declined the device's request (RFC 8628 §3.5 ``access_denied``)."""
+
+    error = "access_denied"
+    description = "the user denied the authorization request"
+
+
+class DeviceCodeExpiredError(DeviceFlowError):
+    """The device code expired before the user approved (RFC 8628 §3.5 ``expired_token``)."""
+
+    error = "expired_token"
+    description = "the device code expired before the user approved the request"
 
 
 class IDTokenError(OAuthError):

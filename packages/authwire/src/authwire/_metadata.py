@@ -56,6 +56,10 @@ _NAMES = frozenset(
         "id_token_signed_response_alg",
         "userinfo_signed_response_alg",
         "require_auth_time",
+        "request_object_signing_alg",
+        "require_signed_request_object",
+        "dpop_bound_access_tokens",
+        "dpop_signing_alg_values_supported",
     }
 )
 _SUFFIXES = ("_supported",)  # capability flags: harmless if unknown

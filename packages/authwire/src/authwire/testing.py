@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 
 from ._compat import Request, Response, httpx
 
-__all__ = ["FakeProvider", "RecordedRequest"]
+__all__ = ["FakeClock", "FakeProvider", "RecordedRequest"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,32 @@ class RecordedRequest:
 
 
 Responder = Callable[[Request], Response]
+
+
+@dataclass
+class FakeClock:
+    """A clock that only moves when told to, or when the client sleeps on it.
+
+    Pass it as ``clock=`` to a client: expiry checks read :attr:`now`, and waits (device-flow
+    polling) advance it instead of sleeping; :attr:`sleeps` records every wait. The async
+    wait still yields to the event loop once, so it stays a cancellation point.
+    """
+
+    now: float = 1_700_000_000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        import anyio.lowlevel
+
+        await anyio.lowlevel.checkpoint()
+        self.sleep(seconds)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from .._compat import Auth, Request, Response, httpx
 from .._drivers import ACQUIRE, RELEASE, Call, Flow, ResultBox, Unread, async_steps, sync_steps
 from .._exceptions import MissingTokenError, TokenExpiredError, UnsupportedTokenTypeError
 from .._metadata import is_metadata_name
-from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662, rfc9207
+from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662, rfc8693, rfc9207
 from ..protocol._transport import check_transport
 from ..protocol.client_auth import (
     CLIENT_SECRET_BASIC,
@@ -34,8 +34,12 @@ from ..protocol.client_auth import (
     named_method,
 )
 from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
+from ..protocol.rfc8707 import check_resource
 from ..token import OAuth2Token
+from .device import DeviceFlow
+from .dpop import DPoPSupport
 from .openid import OpenIDConnect
+from .secured import SecuredAuthorization
 
 if TYPE_CHECKING:
     import anyio
@@ -50,6 +54,8 @@ HOOK_TYPES = (
     "access_token_response",
     "refresh_token_request",
     "refresh_token_response",
+    "device_authorization_request",
+    "device_authorization_response",
     "revoke_token_request",
     "introspect_token_request",
     "protected_request",
@@ -136,7 +142,7 @@ def _is_coroutine_function(fn: object) -> bool:
     )
 
 
-class OAuth2Auth(OpenIDConnect, Auth):
+class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, Auth):
     """Presents an OAuth 2 token on every request, fetching and renewing it as needed.
 
     Use it with any httpx client (``httpx.Client(auth=OAuth2Auth(...))``); the client classes
@@ -161,6 +167,8 @@ class OAuth2Auth(OpenIDConnect, Auth):
         code_challenge_method: str | None = rfc7636.S256,
         allow_insecure_transport: bool = False,
         clock: Clock = system_clock,
+        dpop: Any = None,
+        request_object_key: Any = None,
         **metadata: Any,
     ) -> None:
         for name in metadata:
@@ -210,6 +218,8 @@ class OAuth2Auth(OpenIDConnect, Auth):
         self.thread_lock = threading.Lock()
         self._async_lock: anyio.Lock | None = None
         self._ready: tuple[OAuth2Token, Any, Any, float, str] | None = None
+        self._setup_dpop(dpop)
+        self._setup_request_objects(request_object_key)
         if token is not None:
             self.token = token
 
@@ -280,17 +290,17 @@ class OAuth2Auth(OpenIDConnect, Auth):
 
     # -- the authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3) ------------------------
 
-    def create_authorization_url(
+    def _prepare_authorization(
         self,
-        url: str | None = None,
-        state: str | None = None,
-        code_verifier: str | None = None,
-        **params: Any,
-    ) -> tuple[str, str]:
-        """Build the URL to send the user to, and remember what the callback will need.
+        url: str | None,
+        state: str | None,
+        code_verifier: str | None,
+        params: dict[str, Any],
+    ) -> tuple[str, dict[str, Any], AuthorizationRequest]:
+        """The endpoint, every authorization parameter, and what the callback will need.
 
-        A ``state`` is generated when none is given, PKCE S256 is added by default, and a
-        ``nonce`` when ``openid`` is in the scope. RFC 6749 §4.1.1, RFC 7636 §4.3.
+        Shared by the plain URL, the signed request object and the pushed request.
+        RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 8707 §2, RFC 9449 §10.
         """
         endpoint = self._endpoint(url, "authorization_endpoint")
         state = state or self.state or secrets.token_urlsafe(32)
@@ -304,6 +314,7 @@ class OAuth2Auth(OpenIDConnect, Auth):
                 params[name] = self.metadata[name]
         for name, value in self.authorize_params.items():
             params.setdefault(name, value)
+        check_resource(params.get("resource"))
         scope_text = rfc6749.scope_to_string(scope)
         if "openid" in (scope_text or "").split() or "id_token" in response_type.split():
             params.setdefault("nonce", secrets.token_urlsafe(24))
@@ -314,23 +325,48 @@ class OAuth2Auth(OpenIDConnect, Auth):
             method = method or rfc7636.S256
             params["code_challenge"] = rfc7636.create_code_challenge(code_verifier, method)
             params["code_challenge_method"] = method
-        authorization_url = rfc6749.build_authorization_url(
-            endpoint,
-            client_id=self.client_id,
-            response_type=response_type,
-            redirect_uri=redirect_uri,
-            scope=scope_text,
-            state=state,
+        if self.dpop_key is not None and "code" in response_type.split():
+            params.setdefault("dpop_jkt", self.dpop_key.thumbprint)
+        query: dict[str, Any] = {
+            "response_type": response_type,
+            "client_id": self.client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope_text,
+            "state": state,
             **params,
-        )
-        self.authorization_request = AuthorizationRequest(
+        }
+        pending = AuthorizationRequest(
             state=state,
             code_verifier=code_verifier,
             nonce=params.get("nonce"),
             redirect_uri=redirect_uri,
             max_age=_int_or_none(params.get("max_age")),
         )
-        return authorization_url, state
+        return endpoint, query, pending
+
+    def create_authorization_url(
+        self,
+        url: str | None = None,
+        state: str | None = None,
+        code_verifier: str | None = None,
+        **params: Any,
+    ) -> tuple[str, str]:
+        """Build the URL to send the user to, and remember what the callback will need.
+
+        A ``state`` is generated when none is given, PKCE S256 is added by default, and a
+        ``nonce`` when ``openid`` is in the scope. With a request-object key the parameters
+        travel signed, by value (RFC 9101 §5.1). RFC 6749 §4.1.1, RFC 7636 §4.3.
+        """
+        if self.requires_pushed_authorization:
+            raise ValueError(
+                "this client must push its authorization requests "
+                "(require_pushed_authorization_requests): use push_authorization_request() "
+                "or start_authorization()"
+            )
+        endpoint, query, pending = self._prepare_authorization(url, state, code_verifier, params)
+        authorization_url = rfc6749.url_with_params(endpoint, self._secured_query(query))
+        self.authorization_request = pending
+        return authorization_url, pending.state
 
     def _validate_authorization_response(
         self, url: str, state: str | None, *, require_code: bool = True
@@ -404,11 +440,21 @@ class OAuth2Auth(OpenIDConnect, Auth):
         all_headers.update(headers or {})
         for fn in self._hooks[f"{hook}_request"]:
             url, all_headers, text = yield Call(fn, (url, all_headers, text))
-        request = self._client_request(
-            method, url, all_headers, text, auth, self.token_endpoint_auth_method
-        )
+
+        def build() -> Request:
+            # client authentication afresh on each send: an assertion's jti is single-use
+            request = self._client_request(
+                method, url, all_headers, text, auth, self.token_endpoint_auth_method
+            )
+            return self._with_dpop_proof(request)
+
+        request = build()
         logger.debug("token request: grant_type=%s to %s", grant_type, request.url.host)
         response: Response = yield request
+        if self._dpop_nonce_retry(request, response):
+            request = build()
+            response = yield request
+            self._dpop_nonce_retry(request, response)
         for fn in self._hooks[f"{hook}_response"]:
             response = yield Call(fn, (response,))
         return rfc6749.process_token_response(response)
@@ -454,6 +500,7 @@ class OAuth2Auth(OpenIDConnect, Auth):
             params["code"] = response_params["code"]
             grant_type = grant_type or rfc6749.AUTHORIZATION_CODE
         endpoint = self._endpoint(url, "token_endpoint")
+        check_resource(params.get("resource"))
         if grant_type is None:
             grant_type = self.metadata.get("grant_type") or rfc6749.guess_grant_type(params)
         if grant_type == rfc6749.AUTHORIZATION_CODE:
@@ -524,6 +571,7 @@ class OAuth2Auth(OpenIDConnect, Auth):
     ) -> Flow[OAuth2Token]:
         """Refresh explicitly, then hand the new token to ``update_token``. RFC 6749 §6."""
         endpoint = self._endpoint(url, "token_endpoint")
+        check_resource(params.get("resource"))
         old = self._token
         refresh_token = refresh_token or (old.refresh_token if old is not None else None)
         if not refresh_token:
@@ -534,6 +582,53 @@ class OAuth2Auth(OpenIDConnect, Auth):
         self._token = token
         if self.update_token is not None:
             yield Call(self.update_token, (token,), {"refresh_token": refresh_token})
+        return token
+
+    # -- token exchange (RFC 8693) ---------------------------------------------------------
+
+    def exchange_token_flow(
+        self,
+        subject_token: str,
+        subject_token_type: str = rfc8693.ACCESS_TOKEN_TYPE,
+        *,
+        actor_token: str | None = None,
+        actor_token_type: str | None = None,
+        audience: str | Iterable[str] | None = None,
+        resource: str | Iterable[str] | None = None,
+        requested_token_type: str | None = None,
+        scope: str | Iterable[str] | None = None,
+        url: str | None = None,
+        auth: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **params: Any,
+    ) -> Flow[OAuth2Token]:
+        """Trade a token for another (for a service downstream, or acting for someone).
+
+        The new token becomes the client's token; it is not re-fetched on expiry (the
+        subject token may be gone by then), only refreshed if it came with a refresh token.
+        RFC 8693 §2.1, §2.2.
+        """
+        exchange = rfc8693.build_token_exchange_params(
+            subject_token,
+            subject_token_type,
+            actor_token=actor_token,
+            actor_token_type=actor_token_type,
+            audience=audience,
+            resource=resource,
+            requested_token_type=requested_token_type,
+            scope=scope,
+        )
+        endpoint = self._endpoint(url, "token_endpoint")
+        token = yield from self._token_request(
+            rfc8693.TOKEN_EXCHANGE_GRANT,
+            endpoint,
+            {**params, **exchange},
+            headers=headers,
+            auth=auth,
+        )
+        rfc8693.check_token_exchange_response(token)
+        self._token = token
+        self._grant = None
         return token
 
     # -- automatic life cycle ---------------------------------------------------------------
@@ -626,9 +721,10 @@ class OAuth2Auth(OpenIDConnect, Auth):
         return new
 
     def _present(self, request: Request, token: OAuth2Token) -> Flow[Request]:
-        """Put the token on a resource request. RFC 6750 §2."""
+        """Put the token on a resource request. RFC 6750 §2, RFC 9449 §7.1."""
         token_type = token.get("token_type")
-        if token_type is not None and str(token_type).lower() != "bearer":
+        dpop = token_type is not None and str(token_type).lower() == "dpop"
+        if token_type is not None and not dpop and str(token_type).lower() != "bearer":
             raise UnsupportedTokenTypeError(
                 description=f"cannot present a token of type {str(token_type)[:40]!r}"
             )
@@ -639,7 +735,15 @@ class OAuth2Auth(OpenIDConnect, Auth):
             check_transport(
                 request.url, allow_insecure=self.allow_insecure_transport, what="resource URL"
             )
-        request = place_bearer_token(request, access_token, self.token_placement)
+        if dpop:
+            if self.dpop_key is None:
+                raise UnsupportedTokenTypeError(
+                    description="a DPoP-bound token needs the client's DPoP key (dpop=)"
+                )
+            request.headers["Authorization"] = f"DPoP {access_token}"
+            request = self._with_dpop_proof(request, access_token)
+        else:
+            request = place_bearer_token(request, access_token, self.token_placement)
         for fn in self._hooks["protected_request"]:
             try:
                 content: bytes | None = request.content
@@ -655,11 +759,26 @@ class OAuth2Auth(OpenIDConnect, Auth):
             )
         return request
 
+    def _send_presented(
+        self, request: Request, token: OAuth2Token, *, read: bool
+    ) -> Flow[Response]:
+        """Present ``token`` and send; answer a resource server's DPoP nonce challenge once.
+
+        ``read=False`` hands the caller's response back unread (it may be streamed).
+        RFC 9449 §9.
+        """
+        sent = yield from self._present(request, token)
+        response: Response = yield (sent if read else Unread(sent))
+        if self._dpop_nonce_retry(sent, response, resource=True) and _replayable(request):
+            sent = yield from self._present(request, token)
+            response = yield (sent if read else Unread(sent))
+            self._dpop_nonce_retry(sent, response, resource=True)
+        return response
+
     def protected_flow(self, request: Request) -> Flow[None]:
         """Send ``request`` with a usable token; on a 401 ``invalid_token``, renew once."""
         token = yield from self.ensure_token_flow()
-        sent = yield from self._present(request, token)
-        response: Response = yield Unread(sent)
+        response = yield from self._send_presented(request, token, read=False)
         yield from self._retry_flow(request, token, response)
 
     def _retry_flow(self, request: Request, token: OAuth2Token, response: Response) -> Flow[None]:
@@ -675,8 +794,7 @@ class OAuth2Auth(OpenIDConnect, Auth):
             and _replayable(request)
         ):
             token = yield from self.ensure_token_flow(stale=token)
-            sent = yield from self._present(request, token)
-            yield Unread(sent)
+            yield from self._send_presented(request, token, read=False)
 
     def _ready_header(self, request: Request) -> tuple[OAuth2Token, str] | None:
         """The ``Authorization`` value when the common case applies, else ``None``.

@@ -244,8 +244,9 @@ class OpenIDConnect:
             )
         endpoint = self._endpoint(url, "userinfo_endpoint")  # type: ignore[attr-defined]
         request = Request("GET", endpoint, headers={"Accept": "application/json"})
-        request = yield from self._present(request, token)  # type: ignore[attr-defined]
-        response = yield request
+        response = yield from self._send_presented(  # type: ignore[attr-defined]
+            request, token, read=True
+        )
         keys = None
         alg = self.metadata.get("userinfo_signed_response_alg")
         algorithms = (str(alg),) if alg else ("RS256",)

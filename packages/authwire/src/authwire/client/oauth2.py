@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, Self
 from .._compat import AsyncClient, Client, Request, Response, reopenable
 from .._drivers import Flow, T, drive_async, drive_sync
 from .._metadata import split_kwargs
+from ..auth.device import Progress
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
-from ..protocol import rfc7636
+from ..protocol import rfc7636, rfc8693
+from ..protocol.rfc8628 import DeviceAuthorization
 from ..token import OAuth2Token
 
 if TYPE_CHECKING:
@@ -46,6 +48,8 @@ class _OAuth2ClientBase:
         state: str | None = None,
         code_challenge_method: str | None = rfc7636.S256,
         allow_insecure_transport: bool = False,
+        dpop: Any = None,
+        request_object_key: Any = None,
         **kwargs: Any,
     ) -> None:
         owner = type(self).__name__
@@ -74,6 +78,8 @@ class _OAuth2ClientBase:
             state=state,
             code_challenge_method=code_challenge_method,
             allow_insecure_transport=allow_insecure_transport,
+            dpop=dpop,
+            request_object_key=request_object_key,
             **metadata,
         )
         self._httpx_class.__init__(self, auth=self._oauth, **httpx_kwargs)  # type: ignore[arg-type]
@@ -115,6 +121,11 @@ class _OAuth2ClientBase:
     @property
     def update_token(self) -> UpdateToken | None:
         return self._oauth.update_token
+
+    @property
+    def dpop_key(self) -> Any:
+        """The DPoP key proofs are signed with (``None`` when DPoP is off)."""
+        return self._oauth.dpop_key
 
     @property
     def authorize_params(self) -> dict[str, Any]:
@@ -261,6 +272,59 @@ class OAuth2Client(_OAuth2ClientBase, Client):
             raise
         reopenable(client)  # ``with OAuth2Client.from_issuer(...) as client:`` still works
         return client
+
+    def push_authorization_request(
+        self,
+        url: str | None = None,
+        state: str | None = None,
+        code_verifier: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[str, str]:
+        """Push the authorization parameters; the short URL to send the user to, and ``state``.
+
+        RFC 9126 §2, §4. With a request-object key they are signed (RFC 9101, by reference).
+        """
+        return self._drive(
+            self._oauth.push_authorization_request_flow(url, state, code_verifier, **kwargs)
+        )
+
+    def start_authorization(
+        self, state: str | None = None, code_verifier: str | None = None, **kwargs: Any
+    ) -> tuple[str, str]:
+        """Where to send the user: pushed (RFC 9126) when the provider requires it, else plain."""
+        return self._drive(self._oauth.start_authorization_flow(state, code_verifier, **kwargs))
+
+    def request_device_authorization(
+        self, url: str | None = None, scope: str | Iterable[str] | None = None, **kwargs: Any
+    ) -> DeviceAuthorization:
+        """Start the device flow: the codes to show the user. RFC 8628 §3.1."""
+        return self._drive(self._oauth.device_authorization_flow(url, scope, **kwargs))
+
+    def poll_device_token(
+        self,
+        authorization: DeviceAuthorization,
+        progress: Progress | None = None,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Poll until the user approves (the token), declines or the code expires (errors).
+
+        RFC 8628 §3.4, §3.5; ``progress`` gets the user code and the countdown.
+        """
+        return self._drive(self._oauth.poll_device_token_flow(authorization, progress, **kwargs))
+
+    def exchange_token(
+        self,
+        subject_token: str,
+        subject_token_type: str = rfc8693.ACCESS_TOKEN_TYPE,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Trade ``subject_token`` for a new token (``actor_token=``, ``audience=``, ...).
+
+        RFC 8693 §2; see :meth:`authwire.OAuth2Auth.exchange_token_flow`.
+        """
+        return self._drive(
+            self._oauth.exchange_token_flow(subject_token, subject_token_type, **kwargs)
+        )
 
     def userinfo(self, url: str | None = None) -> dict[str, Any]:
         """The UserInfo claims, checked against the ID token (OpenID Connect Core §5.3)."""
@@ -413,6 +477,54 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
             raise
         reopenable(client)  # ``async with await ....from_issuer(...) as client:`` still works
         return client
+
+    async def push_authorization_request(
+        self,
+        url: str | None = None,
+        state: str | None = None,
+        code_verifier: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[str, str]:
+        """Async :meth:`OAuth2Client.push_authorization_request`."""
+        return await self._drive(
+            self._oauth.push_authorization_request_flow(url, state, code_verifier, **kwargs)
+        )
+
+    async def start_authorization(
+        self, state: str | None = None, code_verifier: str | None = None, **kwargs: Any
+    ) -> tuple[str, str]:
+        """Async :meth:`OAuth2Client.start_authorization`."""
+        return await self._drive(
+            self._oauth.start_authorization_flow(state, code_verifier, **kwargs)
+        )
+
+    async def request_device_authorization(
+        self, url: str | None = None, scope: str | Iterable[str] | None = None, **kwargs: Any
+    ) -> DeviceAuthorization:
+        """Async :meth:`OAuth2Client.request_device_authorization`."""
+        return await self._drive(self._oauth.device_authorization_flow(url, scope, **kwargs))
+
+    async def poll_device_token(
+        self,
+        authorization: DeviceAuthorization,
+        progress: Progress | None = None,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Async :meth:`OAuth2Client.poll_device_token`; cancel it with a cancel scope."""
+        return await self._drive(
+            self._oauth.poll_device_token_flow(authorization, progress, **kwargs)
+        )
+
+    async def exchange_token(
+        self,
+        subject_token: str,
+        subject_token_type: str = rfc8693.ACCESS_TOKEN_TYPE,
+        **kwargs: Any,
+    ) -> OAuth2Token:
+        """Async :meth:`OAuth2Client.exchange_token`."""
+        return await self._drive(
+            self._oauth.exchange_token_flow(subject_token, subject_token_type, **kwargs)
+        )
 
     async def userinfo(self, url: str | None = None) -> dict[str, Any]:
         """Async :meth:`OAuth2Client.userinfo`."""

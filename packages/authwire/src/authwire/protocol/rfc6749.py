@@ -17,6 +17,7 @@ from .._exceptions import (
     MismatchingStateError,
     MissingCodeError,
     OAuthError,
+    ResponseError,
     TokenResponseError,
 )
 from ..token import OAuth2Token
@@ -30,12 +31,15 @@ __all__ = [
     "build_authorization_url",
     "build_token_request_body",
     "error_from_json",
+    "form_body",
     "guess_grant_type",
     "parse_authorization_response",
+    "process_json_response",
     "process_token_response",
     "safe_excerpt",
     "scope_to_string",
     "token_from_fragment",
+    "url_with_params",
 ]
 
 AUTHORIZATION_CODE = "authorization_code"
@@ -84,7 +88,6 @@ def build_authorization_url(
 
     RFC 6749 §4.1.1 (code) and §4.2.1 (implicit); PKCE parameters come in ``params``.
     """
-    url = URL(endpoint)
     ordered: dict[str, Any] = {
         "response_type": response_type,
         "client_id": client_id,
@@ -93,8 +96,19 @@ def build_authorization_url(
         "state": state,
     }
     ordered.update(params)
-    query = [(k, v) for k, v in url.params.multi_items() if k not in ordered]
-    query.extend(_clean(ordered))
+    return url_with_params(endpoint, ordered)
+
+
+def form_body(params: Mapping[str, Any]) -> str:
+    """``params`` as an ``application/x-www-form-urlencoded`` body (lists repeat the name)."""
+    return urlencode(_clean(params))
+
+
+def url_with_params(endpoint: str, params: Mapping[str, Any]) -> str:
+    """``endpoint`` with ``params`` in its query (its own query kept, unless overridden)."""
+    url = URL(endpoint)
+    query = [(k, v) for k, v in url.params.multi_items() if k not in params]
+    query.extend(_clean(params))
     return str(url.copy_with(query=urlencode(query).encode("ascii")))
 
 
@@ -195,12 +209,14 @@ def error_from_json(data: Any) -> OAuthError | None:
     return None
 
 
-def process_token_response(response: Response) -> OAuth2Token:
-    """Turn a token endpoint response into a token or a typed error.
+def process_json_response(
+    response: Response, *, what: str, error_class: type[ResponseError] = ResponseError
+) -> dict[str, Any]:
+    """The JSON object an OAuth endpoint answered with, or a typed error.
 
-    An error object (§5.2) raises :class:`OAuthError` whatever the status (some providers
-    answer errors with 200); anything else that is not a JSON object with ``access_token``
-    raises :class:`TokenResponseError` carrying the status. RFC 6749 §5.1, §5.2.
+    An error object (RFC 6749 §5.2 shape, used by every endpoint derived from it) raises
+    :class:`OAuthError` whatever the status; a non-2xx status or a body that is not a JSON
+    object raises ``error_class`` carrying the status and a secret-free excerpt.
     """
     status = response.status_code
     try:
@@ -211,21 +227,32 @@ def process_token_response(response: Response) -> OAuth2Token:
     if error is not None:
         raise error
     if not 200 <= status < 300:
-        raise TokenResponseError(
-            "the token endpoint answered with an HTTP error",
+        raise error_class(
+            f"the {what} answered with an HTTP error",
             status_code=status,
             excerpt=safe_excerpt(response),
         )
     if not isinstance(data, dict):
-        raise TokenResponseError(
-            "the token endpoint did not return a JSON object",
+        raise error_class(
+            f"the {what} did not return a JSON object",
             status_code=status,
             excerpt=safe_excerpt(response),
         )
+    return data
+
+
+def process_token_response(response: Response) -> OAuth2Token:
+    """Turn a token endpoint response into a token or a typed error.
+
+    An error object (§5.2) raises :class:`OAuthError` whatever the status (some providers
+    answer errors with 200); anything else that is not a JSON object with ``access_token``
+    raises :class:`TokenResponseError` carrying the status. RFC 6749 §5.1, §5.2.
+    """
+    data = process_json_response(response, what="token endpoint", error_class=TokenResponseError)
     if not isinstance(data.get("access_token"), str) or not data["access_token"]:
         raise TokenResponseError(
             "the token response has no access_token",
-            status_code=status,
+            status_code=response.status_code,
             excerpt=safe_excerpt(response),
         )
     return OAuth2Token(data)

@@ -352,6 +352,10 @@ class JWTAssertion:
             self._header, claims, self._key, registry=self._registry, default_type=None
         )
 
+    def encode(self, claims: Mapping[str, Any]) -> str:
+        """Sign exactly ``claims`` (no claim added): for JWTs that are not RFC 7523 assertions."""
+        return self._encode(dict(claims))
+
     def sign(
         self,
         issuer: str,

@@ -1,0 +1,85 @@
+"""DPoP (RFC 9449) on the OAuth 2 engine: sender-constrained tokens.
+
+A mixin of :class:`~authwire.auth.oauth2.OAuth2Auth`. With a DPoP key every token request
+(code, refresh, device, exchange, ...) and every request presenting a ``DPoP`` token carries
+a fresh proof; a ``use_dpop_nonce`` challenge is answered by exactly one retry. Nonces are
+kept per origin, so the authorization server's and each resource server's never mix.
+The JOSE machinery is imported only when a key is configured.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .._clock import Clock
+
+if TYPE_CHECKING:
+    from .._compat import Request, Response
+    from ..protocol.rfc9449 import DPoPKey, NonceStore
+
+__all__ = ["DPoPSupport"]
+
+
+class DPoPSupport:
+    """The client's DPoP key, its proofs and the servers' nonces."""
+
+    # provided by OAuth2Auth
+    metadata: dict[str, Any]
+    clock: Clock
+
+    #: The key proofs are signed with (``None``: DPoP is off).
+    dpop_key: DPoPKey | None = None
+    _dpop_nonces: NonceStore | None = None
+
+    def _setup_dpop(self, dpop: Any) -> None:
+        if dpop is None or dpop is False:
+            if not self.metadata.get("dpop_bound_access_tokens"):
+                return
+            dpop = True
+        from ..protocol.rfc9449 import DPoPKey, NonceStore
+
+        if isinstance(dpop, DPoPKey):
+            key = dpop
+        else:
+            try:
+                key = DPoPKey(None if dpop is True else dpop)
+            except ValueError as exc:
+                raise ValueError(f"dpop: {exc}") from None
+        self.dpop_key = key
+        self._dpop_nonces = NonceStore()
+
+    def _with_dpop_proof(self, request: Request, access_token: str | None = None) -> Request:
+        """Add a fresh proof for ``request`` (and ``ath`` of ``access_token``). RFC 9449 §4."""
+        key, nonces = self.dpop_key, self._dpop_nonces
+        if key is None or nonces is None:
+            return request
+        from ..protocol.rfc9449 import DPOP_HEADER
+
+        url = request.url  # an httpx.URL is parsed already: cheaper than its str
+        request.headers[DPOP_HEADER] = key.proof(
+            request.method,
+            url,
+            now=self.clock(),
+            nonce=nonces.get(url),
+            access_token=access_token,
+        )
+        return request
+
+    def _dpop_nonce_retry(
+        self, request: Request, response: Response, *, resource: bool = False
+    ) -> bool:
+        """Keep the server's newest nonce; ``True`` when it asks for a retry with it.
+
+        RFC 9449 §8 (authorization server, 400 ``use_dpop_nonce``) and §9 (resource server,
+        401 with a ``DPoP`` challenge). A resource response may be unread (streamed): only
+        its headers are looked at.
+        """
+        nonces = self._dpop_nonces
+        if nonces is None:
+            return False
+        from ..protocol.rfc9449 import nonce_challenge
+
+        nonces.remember(request.url, response)
+        if resource and response.status_code != 401:
+            return False
+        return nonce_challenge(response) is not None

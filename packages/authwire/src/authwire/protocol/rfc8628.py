@@ -1,0 +1,138 @@
+"""OAuth 2.0 Device Authorization Grant, RFC 8628: the response and the polling rules.
+
+Pure functions and values: the flow that polls (and sleeps) is
+:meth:`authwire.OAuth2Auth.poll_device_token_flow`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .._compat import Response
+from .._exceptions import AccessDeniedError, DeviceCodeExpiredError, OAuthError, ResponseError
+from .rfc6749 import process_json_response, safe_excerpt
+
+__all__ = [
+    "DEFAULT_INTERVAL",
+    "DEVICE_CODE_GRANT",
+    "SLOW_DOWN_STEP",
+    "DeviceAuthorization",
+    "DeviceFlowProgress",
+    "next_interval",
+    "process_device_authorization_response",
+]
+
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+#: Seconds between polls when the server names no ``interval``. RFC 8628 §3.2.
+DEFAULT_INTERVAL = 5
+#: Seconds added to the interval on each ``slow_down``. RFC 8628 §3.5.
+SLOW_DOWN_STEP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAuthorization:
+    """What the device authorization endpoint answered (RFC 8628 §3.2).
+
+    Show ``user_code`` and ``verification_uri`` to the user (or ``verification_uri_complete``
+    as a QR code); poll with ``device_code`` until ``expires_at``. The device code is a
+    credential: it is left out of ``repr``.
+    """
+
+    device_code: str
+    user_code: str
+    verification_uri: str
+    expires_at: float
+    interval: int = DEFAULT_INTERVAL
+    verification_uri_complete: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"DeviceAuthorization(user_code={self.user_code!r}, "
+            f"verification_uri={self.verification_uri!r}, expires_at={self.expires_at!r}, "
+            f"interval={self.interval!r})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFlowProgress:
+    """Handed to the progress callback before each wait: enough for a prompt and a countdown."""
+
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str | None
+    #: Seconds until the device code expires.
+    expires_in: float
+    #: Seconds until the next poll.
+    interval: int
+    #: Token requests sent so far.
+    polls: int
+
+
+def _positive_int(data: dict[str, Any], name: str, default: int | None) -> int:
+    value = data.get(name, default)
+    if isinstance(value, str) and value.isdigit():  # some servers send numbers as strings
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(name)
+    return value
+
+
+def process_device_authorization_response(response: Response, *, now: float) -> DeviceAuthorization:
+    """Check the device authorization response and date it by ``now``. RFC 8628 §3.2.
+
+    An error object raises :class:`OAuthError`; a response missing a required member raises
+    :class:`ResponseError`. ``verification_url`` (Google's spelling) is accepted for
+    ``verification_uri``.
+    """
+    what = "device authorization endpoint"
+    data = process_json_response(response, what=what)
+    verification_uri = data.get("verification_uri", data.get("verification_url"))
+    missing = [
+        name
+        for name, value in (
+            ("device_code", data.get("device_code")),
+            ("user_code", data.get("user_code")),
+            ("verification_uri", verification_uri),
+        )
+        if not isinstance(value, str) or not value
+    ]
+    try:
+        expires_in = _positive_int(data, "expires_in", None)
+        interval = _positive_int(data, "interval", DEFAULT_INTERVAL)
+    except ValueError as exc:
+        missing.append(f"{exc} (a positive whole number)")
+        expires_in = interval = 0
+    if missing:
+        raise ResponseError(
+            f"the {what} response lacks {', '.join(missing)}",
+            status_code=response.status_code,
+            excerpt=safe_excerpt(response),
+        )
+    complete = data.get("verification_uri_complete", data.get("verification_url_complete"))
+    return DeviceAuthorization(
+        device_code=data["device_code"],
+        user_code=data["user_code"],
+        verification_uri=str(verification_uri),
+        expires_at=now + expires_in,
+        interval=interval,
+        verification_uri_complete=complete if isinstance(complete, str) and complete else None,
+    )
+
+
+def next_interval(error: OAuthError, interval: int) -> int:
+    """The wait before the next poll after ``error``, or raise what ends the flow.
+
+    ``authorization_pending`` keeps the interval; ``slow_down`` adds five seconds to it, for
+    this and every later poll; ``access_denied`` and ``expired_token`` raise their typed
+    errors; any other error is re-raised as it is. RFC 8628 §3.5.
+    """
+    if error.error == "authorization_pending":
+        return interval
+    if error.error == "slow_down":
+        return interval + SLOW_DOWN_STEP
+    if error.error == "access_denied":
+        raise AccessDeniedError(description=error.description, uri=error.uri) from None
+    if error.error == "expired_token":
+        raise DeviceCodeExpiredError(description=error.description, uri=error.uri) from None
+    raise error
