@@ -14,7 +14,7 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import ECKey, RSAKey
 
-from authwire import OAuth2Client, OAuthError, UnsupportedTokenTypeError
+from authwire import OAuth2Client, OAuthError, TokenResponseError, UnsupportedTokenTypeError
 from authwire.protocol.rfc9449 import DPoPKey
 
 from .conftest import Flavor, aw, opened
@@ -272,3 +272,17 @@ def test_dpop_bound_access_tokens_metadata_turns_dpop_on() -> None:
 def test_a_symmetric_dpop_key_is_refused_at_construction() -> None:
     with pytest.raises(ValueError, match="dpop"):
         OAuth2Client("c", dpop={"kty": "oct", "k": b64(b"0" * 32)})
+
+
+def test_a_bearer_answer_is_refused_when_dpop_bound_tokens_were_registered(
+    flavor: Flavor,
+) -> None:
+    server = DPoPServer(token_type="Bearer")
+
+    async def scenario(client: Any) -> Any:
+        with pytest.raises(TokenResponseError, match="not DPoP-bound"):
+            await aw(client.fetch_token(grant_type="client_credentials"))
+        return client.token
+
+    assert run(flavor, server, scenario, dpop_bound_access_tokens=True) is None
+    assert len(server.requests) == 1

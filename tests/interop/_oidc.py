@@ -44,6 +44,74 @@ allowed the authorization code grant also registers the ``post_logout_redirect_u
     identifying a client on every token request, custom grants included, so the server names
     this client itself when a jwt-bearer request carries no client identification at all: a
     test may send the assertion alone (Google style), or send ``client_id=jwt-bearer-client``.
+``device`` -> ``device-client``
+    Public client (auth ``none``, send ``client_id``), device_code + refresh_token grants, no
+    redirect URI.
+``device_confidential``, ``device_post``, ``device_pkjwt`` -> ``device-confidential-client``,
+``device-post-client``, ``device-pkjwt-client``
+    The same grants with client_secret_basic, client_secret_post and private_key_jwt (ES256)
+    authentication: the device authorization request authenticates the client like the token
+    endpoint does (a private_key_jwt assertion may name the issuer as ``aud``).
+``par_required`` -> ``par-required-client``
+    client_secret_basic, authorization_code + refresh_token, registered with
+    ``require_pushed_authorization_requests``: an authorization request without a PAR
+    ``request_uri`` is answered (at the redirect_uri) ``invalid_request`` "Pushed
+    Authorization Request must be used". A ``request_uri`` lives 60 s and is single-use.
+``jar_required`` -> ``jar-required-client``
+    private_key_jwt (its own ES256 key, also the request-object key), authorization_code +
+    refresh_token, registered with ``require_signed_request_object`` and
+    ``request_object_signing_alg: ES256``. Without a request object: ``invalid_request``
+    "Request Object must be used by this client". What oidc-provider requires of a request
+    object: signed ES256 with the client's key (``kid`` optional; ``typ`` is not checked, use
+    ``oauth-authz-req+jwt``); ``iss`` = the client_id and ``aud`` = the issuer (else
+    ``invalid_request_object`` "Request Object claims are invalid"); ``exp``, ``nbf``,
+    ``iat`` and ``jti`` are optional but checked when present. Every authorization parameter
+    must be a claim: the ones outside the object are ignored, except ``client_id``, which must
+    be BOTH in the query (to find the client) and a claim (without the claim the request fails
+    with a 400 page, no redirect). By reference through PAR: POST ``request=<JWT>`` (plus the
+    client's authentication) to the PAR endpoint, whose ``client_id`` claim must be the
+    authenticated client; then ``?client_id=...&request_uri=...``.
+``dpop_required`` -> ``dpop-client``
+    client_secret_basic, authorization_code + refresh_token + client_credentials, registered
+    with ``dpop_bound_access_tokens``, and the one client that must put a server nonce in its
+    DPoP proofs (``dpop_nonce_required``, a server policy). Token endpoint: no proof ->
+    ``invalid_grant`` (400); a proof without nonce -> 400 ``use_dpop_nonce`` with a
+    ``DPoP-Nonce`` header (no WWW-Authenticate); with the nonce -> ``token_type: DPoP``. At
+    UserInfo, a proof without nonce for its token -> 401, ``WWW-Authenticate: DPoP realm=...,
+    error="use_dpop_nonce", ..., algs="ES256 Ed25519 EdDSA"`` and ``DPoP-Nonce``. Other clients
+    may use DPoP without nonces (while ``iat`` is within 300 s); every DPoP answer that did not
+    use the current nonce offers one in ``DPoP-Nonce``. The nonce changes every 60 s and is
+    accepted for a few minutes. Proofs: ES256, Ed25519 or EdDSA (not RSA). A DPoP-bound token
+    presented as ``Bearer`` is ``invalid_token``.
+``exchanger`` -> ``token-exchange-client``
+    client_secret_basic, the token exchange grant (``TOKEN_EXCHANGE_GRANT``) and
+    client_credentials (to get itself an actor token).
+
+Resource indicators (RFC 8707): every client may ask for ``API_RESOURCE`` or
+``OTHER_RESOURCE`` (exactly these strings; any other is ``invalid_target``) in authorization,
+device authorization, token (code, refresh, device code, client credentials) requests. The
+access token issued for a resource is a JWT (``typ: at+jwt``, RS256 from the provider's JWKS)
+with ``aud`` = the resource and the scopes of ``RESOURCE_SCOPES`` it was granted. oidc-provider
+does not store JWT access tokens: UserInfo answers 401 ``invalid_token`` and introspection 400
+``unsupported_token_type`` to them. Without ``resource`` access tokens stay opaque as before.
+A token request naming no resource, for a code (or refresh token, device code) granted with
+one, gets an opaque UserInfo token when ``openid`` was granted, else a JWT for that resource;
+a refresh request may name any resource of the grant, another one is ``invalid_target``.
+
+The device authorization grant (RFC 8628): the answer carries ``device_code``, ``user_code``
+(``XXXX-XXXX``), ``verification_uri`` (``<issuer>/device``), ``verification_uri_complete``,
+``expires_in`` (600) and ``interval``. oidc-provider itself sends no ``interval`` and never
+answers ``slow_down``; the server adds our polling policy (``oidc_provider/device_flow.mjs``,
+``ProviderSetup.device_poll_interval``, ``DEVICE_POLL_INTERVAL`` = 1 s): ``interval`` in the
+answer, and ``slow_down`` for a pending device code polled again within the interval.
+:func:`approve_device` (and :func:`aapprove_device`) play the user.
+
+The token exchange grant (RFC 8693) is our own handler in ``oidc_provider/token_exchange.mjs``
+(see the comment at its top): subject and actor tokens must be opaque access tokens of this
+provider (``ACCESS_TOKEN_TYPE``); the answer is an opaque access token whose introspection
+shows ``sub`` (the subject token's user, else its jwt-bearer principal, else its client id),
+``act: {"sub": ...}`` (the actor token's principal, when one was given) and ``aud`` (the
+``audience`` or ``resource``, at most one).
 
 The jwt-bearer grant (RFC 7523 section 2.1) is our own handler in
 ``oidc_provider/jwt_bearer.mjs``: it checks the assertion against :attr:`OidcProvider.
@@ -90,8 +158,16 @@ SHORT_ACCESS_TOKEN_TTL = 2
 CLIENT_CREDENTIALS_SCOPES = ("api:read", "api:write")
 SERVICE_ACCOUNT_ISSUER = "robot@service-accounts.authwire.test"
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
+ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
+API_RESOURCE = "https://api.authwire.test/"
+OTHER_RESOURCE = "https://other.authwire.test/"
+RESOURCE_SCOPES = CLIENT_CREDENTIALS_SCOPES
+DEVICE_POLL_INTERVAL = 1  # seconds; our polling policy (oidc-provider itself sends none)
 
 _CODE_GRANTS = ("authorization_code", "refresh_token", "client_credentials")
+_DEVICE_GRANTS = (DEVICE_CODE_GRANT, "refresh_token")
 
 # ---------------------------------------------------------------------------------------------
 # keys
@@ -194,6 +270,11 @@ class OidcClient:
     access_token_ttl: int | None = None
     post_logout_redirect_uri: str = POST_LOGOUT_REDIRECT_URI
     userinfo_signed_response_alg: str | None = None
+    require_pushed_authorization_requests: bool = False
+    require_signed_request_object: bool = False
+    request_object_signing_alg: str | None = None
+    dpop_bound_access_tokens: bool = False
+    dpop_nonce_required: bool = False  # server policy (provider.mjs), not client metadata
 
     @property
     def alg(self) -> str | None:
@@ -245,6 +326,14 @@ class OidcClient:
             meta["jwks"] = {"keys": [self.key.public_jwk]}
         if self.token_endpoint_auth_signing_alg is not None:
             meta["token_endpoint_auth_signing_alg"] = self.token_endpoint_auth_signing_alg
+        if self.require_pushed_authorization_requests:
+            meta["require_pushed_authorization_requests"] = True
+        if self.require_signed_request_object:
+            meta["require_signed_request_object"] = True
+        if self.request_object_signing_alg is not None:
+            meta["request_object_signing_alg"] = self.request_object_signing_alg
+        if self.dpop_bound_access_tokens:
+            meta["dpop_bound_access_tokens"] = True
         return meta
 
 
@@ -312,9 +401,19 @@ class ProviderSetup:
     pkjwt_es256: OidcClient
     pkjwt_ed25519: OidcClient
     jwt_bearer_public: OidcClient
+    device: OidcClient
+    device_confidential: OidcClient
+    device_post: OidcClient
+    device_pkjwt: OidcClient
+    par_required: OidcClient
+    jar_required: OidcClient
+    dpop_required: OidcClient
+    exchanger: OidcClient
     service_account: ServiceAccount
     account: Account
     admin_token: str
+    dpop_nonce_secret: str  # 32 random bytes, base64url: the key of the DPoP-Nonce values
+    device_poll_interval: int | None  # our device polling policy; None: oidc-provider's own
 
     @classmethod
     def generate(cls) -> ProviderSetup:
@@ -381,12 +480,70 @@ class ProviderSetup:
                 token_endpoint_auth_method="none",
                 grant_types=(JWT_BEARER_GRANT,),
             ),
+            device=OidcClient(
+                client_id="device-client",
+                token_endpoint_auth_method="none",
+                grant_types=_DEVICE_GRANTS,
+            ),
+            device_confidential=OidcClient(
+                client_id="device-confidential-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=_DEVICE_GRANTS,
+            ),
+            device_post=OidcClient(
+                client_id="device-post-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_post",
+                grant_types=_DEVICE_GRANTS,
+            ),
+            device_pkjwt=OidcClient(
+                client_id="device-pkjwt-client",
+                token_endpoint_auth_method="private_key_jwt",
+                grant_types=_DEVICE_GRANTS,
+                key=generate_key("ES256"),
+                token_endpoint_auth_signing_alg="ES256",
+            ),
+            par_required=OidcClient(
+                client_id="par-required-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=("authorization_code", "refresh_token"),
+                require_pushed_authorization_requests=True,
+            ),
+            jar_required=OidcClient(
+                client_id="jar-required-client",
+                token_endpoint_auth_method="private_key_jwt",
+                grant_types=("authorization_code", "refresh_token"),
+                key=generate_key("ES256"),
+                token_endpoint_auth_signing_alg="ES256",
+                require_signed_request_object=True,
+                request_object_signing_alg="ES256",
+            ),
+            dpop_required=OidcClient(
+                client_id="dpop-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=_CODE_GRANTS,
+                dpop_bound_access_tokens=True,
+                dpop_nonce_required=True,
+            ),
+            exchanger=OidcClient(
+                client_id="token-exchange-client",
+                client_secret=_secret(),
+                token_endpoint_auth_method="client_secret_basic",
+                grant_types=(TOKEN_EXCHANGE_GRANT, "client_credentials"),
+            ),
             service_account=ServiceAccount(
                 issuer=SERVICE_ACCOUNT_ISSUER,
                 keys={alg: generate_key(alg) for alg in ("RS256", "ES256")},
             ),
             account=Account(),
             admin_token=_secret(),
+            dpop_nonce_secret=base64.urlsafe_b64encode(secrets.token_bytes(32))
+            .rstrip(b"=")
+            .decode("ascii"),
+            device_poll_interval=DEVICE_POLL_INTERVAL,
         )
 
     @property
@@ -412,6 +569,19 @@ class ProviderSetup:
                 "clientId": self.jwt_bearer_public.client_id,
                 "serviceAccounts": [self.service_account.config()],
             },
+            "dpop": {
+                "nonceSecret": self.dpop_nonce_secret,
+                "nonceRequiredFor": [c.client_id for c in clients if c.dpop_nonce_required],
+            },
+            "resourceServers": {
+                resource: {"scope": " ".join(RESOURCE_SCOPES)}
+                for resource in (API_RESOURCE, OTHER_RESOURCE)
+            },
+            "deviceFlow": (
+                None
+                if self.device_poll_interval is None
+                else {"interval": self.device_poll_interval}
+            ),
             "adminToken": self.admin_token,
         }
 
@@ -480,6 +650,10 @@ class OidcProvider(ProviderSetup):
     @property
     def end_session_endpoint(self) -> str:
         return str(self.discovery["end_session_endpoint"])
+
+    @property
+    def device_authorization_endpoint(self) -> str:
+        return str(self.discovery["device_authorization_endpoint"])
 
     def rotate_keys(self, *, timeout: float = 10.0) -> dict[str, str]:
         """Rotate the provider's signing keys now; returns the new ``kid`` by alg.
@@ -715,24 +889,36 @@ async def afollow_authorization(
 
 
 class _FormReader(HTMLParser):
-    """The first form of a page: its action, method and inputs."""
+    """The first form of a page: its action, method, inputs and named submit buttons.
+
+    Also the page's ``data-outcome`` and ``data-error`` markers (the device-flow pages of
+    ``oidc_provider/device_flow.mjs`` carry them on ``<body>``).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.action: str | None = None
         self.method = "get"
         self.fields: dict[str, str] = {}
+        self.buttons: dict[str, str] = {}
+        self.outcome: str | None = None
+        self.error: str | None = None
         self._inside = False
         self._done = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        if self.outcome is None and "data-outcome" in values:
+            self.outcome = values["data-outcome"]
+            self.error = values.get("data-error")
         if tag == "form" and self.action is None:
             self.action = values.get("action", "")
             self.method = values.get("method", "get").lower()
             self._inside = True
         elif tag == "input" and self._inside and not self._done and "name" in values:
             self.fields[values["name"]] = values.get("value", "")
+        elif tag == "button" and self._inside and not self._done and "name" in values:
+            self.buttons[values["name"]] = values.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self._inside:
@@ -785,16 +971,139 @@ async def afollow_logout(url: str, *, agent: httpx.AsyncClient | None = None) ->
     return _logged_out_at(action, await agent.post(action, data=fields))
 
 
+# ---------------------------------------------------------------------------------------------
+# the device flow's user (RFC 8628)
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_DEVICE_MAX_HOPS = 12
+
+
+@dataclass
+class _DeviceUser:
+    """The scripted user of the device flow: from each answer, the next request (or the end).
+
+    Requests are ``(method, url, form or None)``; the end is the final page's HTML.
+    """
+
+    user_code: str | None
+    deny: bool
+    code_sent: bool = False
+
+    def start(self, url: str) -> tuple[str, str, dict[str, str] | None]:
+        if urlsplit(url).hostname not in _LOOPBACK_HOSTS:
+            raise ValueError(f"the device flow user only visits loopback URLs, not {url!r}")
+        return "GET", url, None
+
+    def next(
+        self, url: str, response: httpx.Response
+    ) -> tuple[str, str, dict[str, str] | None] | str:
+        if response.status_code in _REDIRECTS:
+            location = urljoin(url, response.headers["location"])
+            here, there = urlsplit(url), urlsplit(location)
+            if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+                raise AuthorizationWalkError(f"{url} redirected away from the provider: {location}")
+            return "GET", location, None
+        page = _FormReader()
+        page.feed(response.text)
+        action = urljoin(url, page.action or "")
+        where = f"{response.request.method} {url} answered {response.status_code}"
+        if page.outcome == "success" and not self.deny:
+            return response.text
+        if page.outcome == "error" and self.deny and page.error == "AbortedError":
+            return response.text
+        if page.outcome == "enter-code" and not self.code_sent:
+            if self.user_code is None:
+                raise AuthorizationWalkError(f"{where}: it asks for a user code; pass user_code")
+            self.code_sent = True
+            return "POST", action, {**page.fields, "user_code": self.user_code}
+        if page.outcome == "confirm":
+            button = "abort" if self.deny else "confirm"
+            return "POST", action, {**page.fields, button: page.buttons[button]}
+        if page.outcome is None and page.method == "post" and "user_code" in page.fields:
+            self.code_sent = True  # verification_uri_complete: a self-submitting form
+            return "POST", action, page.fields
+        raise AuthorizationWalkError(
+            f"{where}, a page the device flow user did not expect (outcome {page.outcome!r}, "
+            f"error {page.error!r}): {response.text[:500]}"
+        )
+
+
+def approve_device(
+    verification_uri_or_complete: str,
+    user_code: str | None = None,
+    *,
+    deny: bool = False,
+    agent: httpx.Client | None = None,
+    max_hops: int = _DEVICE_MAX_HOPS,
+    timeout: float = 10.0,
+) -> str:
+    """Play the user of the device flow (RFC 8628 section 3.3) in a plain HTTP client.
+
+    Opens ``verification_uri`` and submits ``user_code`` in its form, or opens
+    ``verification_uri_complete`` (its self-submitting form carries the code); then, on the
+    confirmation page, chooses Continue (or Abort with ``deny=True``), goes through the
+    automatic login and consent and returns the final page's HTML: the success page, or with
+    ``deny=True`` the "aborted" page (the device then gets ``access_denied``). Raises
+    :class:`AuthorizationWalkError` on any other page (wrong, expired or used code, ...) or
+    after ``max_hops`` requests; only loopback URLs and same-origin redirects are followed.
+    ``agent`` (see :func:`browser`) keeps a login session; by default each call starts fresh.
+    """
+    if agent is None:
+        with browser(timeout=timeout) as fresh:
+            return approve_device(
+                verification_uri_or_complete, user_code, deny=deny, agent=fresh, max_hops=max_hops
+            )
+    user = _DeviceUser(user_code, deny)
+    method, url, form = user.start(verification_uri_or_complete)
+    for _ in range(max_hops):
+        step = user.next(url, agent.request(method, url, data=form))
+        if isinstance(step, str):
+            return step
+        method, url, form = step
+    raise AuthorizationWalkError(f"the device flow did not end after {max_hops} requests")
+
+
+async def aapprove_device(
+    verification_uri_or_complete: str,
+    user_code: str | None = None,
+    *,
+    deny: bool = False,
+    agent: httpx.AsyncClient | None = None,
+    max_hops: int = _DEVICE_MAX_HOPS,
+) -> str:
+    """The async twin of :func:`approve_device` (each request times out after 10 s)."""
+    if agent is None:
+        async with abrowser() as fresh:
+            return await aapprove_device(
+                verification_uri_or_complete, user_code, deny=deny, agent=fresh, max_hops=max_hops
+            )
+    user = _DeviceUser(user_code, deny)
+    method, url, form = user.start(verification_uri_or_complete)
+    for _ in range(max_hops):
+        step = user.next(url, await agent.request(method, url, data=form))
+        if isinstance(step, str):
+            return step
+        method, url, form = step
+    raise AuthorizationWalkError(f"the device flow did not end after {max_hops} requests")
+
+
 __all__ = [
+    "ACCESS_TOKEN_TYPE",
     "ADMIN_ROTATE_KEYS_PATH",
+    "API_RESOURCE",
     "CLIENT_CREDENTIALS_SCOPES",
+    "DEVICE_CODE_GRANT",
+    "DEVICE_POLL_INTERVAL",
     "JWT_BEARER_GRANT",
     "NPM_CI",
     "OIDC_PROVIDER_DIR",
+    "OTHER_RESOURCE",
     "POST_LOGOUT_REDIRECT_URI",
     "REDIRECT_URI",
+    "RESOURCE_SCOPES",
     "SERVICE_ACCOUNT_ISSUER",
     "SHORT_ACCESS_TOKEN_TTL",
+    "TOKEN_EXCHANGE_GRANT",
     "Account",
     "AuthorizationWalkError",
     "KeyPair",
@@ -803,9 +1112,11 @@ __all__ = [
     "ProviderError",
     "ProviderSetup",
     "ServiceAccount",
+    "aapprove_device",
     "abrowser",
     "afollow_authorization",
     "afollow_logout",
+    "approve_device",
     "browser",
     "follow_authorization",
     "follow_logout",

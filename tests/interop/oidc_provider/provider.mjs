@@ -7,6 +7,10 @@
 //     "accessTokenTtl": {"<client_id>": <seconds>, ...},      // per-client overrides
 //     "scopes": ["api:read", "api:write"],                   // non-OIDC scopes
 //     "jwtBearer": {"clientId": "...", "serviceAccounts": [...]},
+//     "dpop": {"nonceSecret": "<32 bytes, base64url>",        // DPoP-Nonce challenges (RFC 9449)
+//              "nonceRequiredFor": ["<client_id>", ...]},     // clients that must use nonces
+//     "resourceServers": {"<resource indicator>": {"scope": "api:read api:write"}, ...},
+//     "deviceFlow": {"interval": 1},                          // our polling policy, or null
 //     "adminToken": "..."                                     // guards the test-only admin route
 //   }
 // Every key pair is generated fresh by the tests; only public keys reach this file.
@@ -14,10 +18,12 @@
 // process; server.mjs can rotate them while running (a new Provider with the same clients).
 import * as crypto from 'node:crypto';
 
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
+import { deviceFlowPages, installDevicePollingPolicy } from './device_flow.mjs';
 import { installAutoInteraction } from './interaction.mjs';
 import { installJwtBearerGrant, jwtBearerPrincipal } from './jwt_bearer.mjs';
+import { installTokenExchangeGrant, tokenExchangeClaims } from './token_exchange.mjs';
 
 const DEFAULT_ACCESS_TOKEN_TTL = 60 * 60;
 const DEFAULT_CLIENT_CREDENTIALS_TTL = 10 * 60;
@@ -85,11 +91,53 @@ function accountFinder(account) {
   };
 }
 
+// Resource indicators (RFC 8707): every client may ask for any configured resource; the access
+// token it gets for one is a JWT (signed RS256 by the provider) whose `aud` is the resource.
+function resourceServerInfo(resourceServers) {
+  return async function getResourceServerInfo(_ctx, indicator) {
+    const server = resourceServers.get(indicator);
+    if (!server) {
+      throw new errors.InvalidTarget(`unknown resource indicator ${JSON.stringify(indicator)}`);
+    }
+    return {
+      scope: server.scope,
+      audience: indicator,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: 'RS256' } },
+    };
+  };
+}
+
+// DPoP nonces (RFC 9449 section 8) are required only of the clients listed in the config.
+// At the token and PAR endpoints oidc-provider knows the client when it checks the proof; at
+// UserInfo it checks the proof before it looks the access token up, so a middleware looks up
+// the client of a `DPoP` access token first.
+const TOKEN_CLIENT = Symbol('client of the presented DPoP access token');
+
+function requireNonceOf(nonceClients) {
+  return (ctx) => nonceClients.has(ctx.oidc.client?.clientId ?? ctx[TOKEN_CLIENT]);
+}
+
+function installUserinfoTokenLookup(provider) {
+  const userinfoPath = new URL(provider.urlFor('userinfo')).pathname;
+  provider.use(async (ctx, next) => {
+    const [scheme, value] = (ctx.get('authorization') || '').split(' ');
+    if (ctx.path === userinfoPath && scheme?.toLowerCase() === 'dpop' && value) {
+      const token = await provider.AccessToken.find(value).catch(() => undefined);
+      ctx[TOKEN_CLIENT] = token?.clientId;
+    }
+    await next();
+  });
+}
+
 // `state` is what survives a key rotation: the signing keys (newest first), the cookie keys
 // and the storage adapter, so that sessions, grants and tokens outlive the rebuilt Provider.
 export function buildProvider(issuer, config, state) {
   const accessTokenTtl = new Map(Object.entries(config.accessTokenTtl ?? {}));
   const ttlFor = (fallback) => (_ctx, _token, client) => accessTokenTtl.get(client?.clientId) ?? fallback;
+
+  const resourceServers = new Map(Object.entries(config.resourceServers ?? {}));
+  const nonceClients = new Set(config.dpop?.nonceRequiredFor ?? []);
 
   const provider = new Provider(issuer, {
     clients: config.clients,
@@ -111,16 +159,18 @@ export function buildProvider(issuer, config, state) {
     rotateRefreshToken: true,
     expiresWithSession: async () => false,
 
-    // Tokens from the jwt-bearer grant carry the assertion's principal (shown by introspection).
+    // Tokens from the jwt-bearer grant carry the assertion's principal, tokens from the token
+    // exchange grant their subject (and actor); introspection shows them.
     extraTokenClaims: async (ctx) => {
       const sub = jwtBearerPrincipal(ctx);
-      return sub === undefined ? undefined : { sub };
+      return sub === undefined ? tokenExchangeClaims(ctx) : { sub };
     },
 
     ttl: {
       AccessToken: ttlFor(DEFAULT_ACCESS_TOKEN_TTL),
       ClientCredentials: ttlFor(DEFAULT_CLIENT_CREDENTIALS_TTL),
       AuthorizationCode: 60,
+      DeviceCode: 10 * 60,
       IdToken: 60 * 60,
       RefreshToken: 24 * 60 * 60,
       Interaction: 10 * 60,
@@ -133,8 +183,10 @@ export function buildProvider(issuer, config, state) {
 
     interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
 
-    // One entry per feature that later issues may switch on (device flow, JAR, resource
-    // indicators, ...). PAR and DPoP are on by default in oidc-provider 9; they stay on.
+    // PAR and DPoP are on by default in oidc-provider 9; they stay on. Device flow, JAR and
+    // resource indicators are on for issue 8; what each client must do is set by its metadata
+    // (require_pushed_authorization_requests, require_signed_request_object,
+    // dpop_bound_access_tokens), DPoP nonces by `dpop.nonceRequiredFor` in the config.
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -143,10 +195,19 @@ export function buildProvider(issuer, config, state) {
       userinfo: { enabled: true },
       jwtUserinfo: { enabled: true }, // for clients registered with userinfo_signed_response_alg
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
-      dPoP: { enabled: true },
-      deviceFlow: { enabled: false },
-      requestObjects: { enabled: false },
-      resourceIndicators: { enabled: false },
+      dPoP: {
+        enabled: true,
+        nonceSecret: config.dpop?.nonceSecret
+          ? Buffer.from(config.dpop.nonceSecret, 'base64url')
+          : undefined,
+        requireNonce: requireNonceOf(nonceClients),
+      },
+      deviceFlow: { enabled: true, ...deviceFlowPages },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      resourceIndicators: {
+        enabled: true,
+        getResourceServerInfo: resourceServerInfo(resourceServers),
+      },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
   });
@@ -156,6 +217,9 @@ export function buildProvider(issuer, config, state) {
   });
   for (const event of ERROR_EVENTS) {
     provider.on(event, (ctx, err) => {
+      if (err?.error === 'authorization_pending') {
+        return; // every device poll before the user is done: not worth a line
+      }
       const description = err?.error_description ?? '';
       const detail = err?.error_detail && !description.includes(err.error_detail)
         ? ` (${err.error_detail})`
@@ -166,7 +230,10 @@ export function buildProvider(issuer, config, state) {
     });
   }
 
+  installUserinfoTokenLookup(provider);
   installAutoInteraction(provider, config.account);
   installJwtBearerGrant(provider, config.jwtBearer);
+  installTokenExchangeGrant(provider, new Set(resourceServers.keys()));
+  installDevicePollingPolicy(provider, config.deviceFlow);
   return provider;
 }

@@ -9,6 +9,7 @@ from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
 from .auth.oauth2 import AuthorizationRequest, OAuth2Auth
 from .client.oauth2 import AsyncOAuth2Client, OAuth2Client
+from .protocol.rfc8628 import DeviceAuthorization, DeviceFlowProgress
 from .token import OAuth2Token
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
         SIGNATURE_TYPE_QUERY,
         OAuth1Token,
     )
+    from .protocol.rfc9101 import RequestObjectSigner
+    from .protocol.rfc9449 import DPoPKey
     from .rfc7523 import ClientSecretJWT, PrivateKeyJWT
 
 # OAuth 1 (cryptography) and JOSE (joserfc) are imported only when one of these names is
@@ -50,6 +53,8 @@ _LAZY = {
     "AsyncAssertionClient": ".client.assertion",
     "ClientSecretJWT": ".rfc7523",
     "PrivateKeyJWT": ".rfc7523",
+    "DPoPKey": ".protocol.rfc9449",
+    "RequestObjectSigner": ".protocol.rfc9101",
 }
 
 
@@ -81,6 +86,9 @@ __all__ = [
     "AsyncOAuth2Client",
     "AuthorizationRequest",
     "ClientSecretJWT",
+    "DPoPKey",
+    "DeviceAuthorization",
+    "DeviceFlowProgress",
     "OAuth1Auth",
     "OAuth1Client",
     "OAuth1Token",
@@ -88,6 +96,7 @@ __all__ = [
     "OAuth2Client",
     "OAuth2Token",
     "PrivateKeyJWT",
+    "RequestObjectSigner",
     "providers",
 ]
 __version__ = "0.1.0.dev0"

@@ -42,6 +42,7 @@ class DeviceFlow:
     token_endpoint_auth_method: str
     _token: OAuth2Token | None
     _grant: Any
+    _refetchable: bool
     _hooks: dict[str, list[Callable[..., Any]]]
 
     if TYPE_CHECKING:
@@ -171,6 +172,7 @@ class DeviceFlow:
                 yield from self._check_id_token_flow(token)
                 self._token = token
                 self._grant = None  # a device code cannot be used again
+                self._refetchable = False
                 return token
             if self.clock() + interval >= authorization.expires_at:
                 break

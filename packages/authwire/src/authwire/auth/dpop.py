@@ -9,9 +9,11 @@ The JOSE machinery is imported only when a key is configured.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._clock import Clock
+from .._exceptions import TokenResponseError
 
 if TYPE_CHECKING:
     from .._compat import Request, Response
@@ -64,6 +66,23 @@ class DPoPSupport:
             access_token=access_token,
         )
         return request
+
+    def _check_dpop_binding(self, token: Mapping[str, Any]) -> None:
+        """Refuse a Bearer token when this client registered for DPoP-bound ones.
+
+        With ``dpop_bound_access_tokens`` a Bearer answer means the binding silently failed
+        (a proxy dropped the header, a misconfigured server): the token would be replayable
+        by whoever sees it. RFC 9449 §5.1.
+        """
+        if self.dpop_key is None or not self.metadata.get("dpop_bound_access_tokens"):
+            return
+        token_type = token.get("token_type")
+        if not isinstance(token_type, str) or token_type.lower() != "dpop":
+            raise TokenResponseError(
+                "the token is not DPoP-bound (token_type "
+                f"{str(token_type)[:20]!r}) although this client registered "
+                "dpop_bound_access_tokens"
+            )
 
     def _dpop_nonce_retry(
         self, request: Request, response: Response, *, resource: bool = False

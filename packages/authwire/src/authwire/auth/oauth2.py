@@ -213,6 +213,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         self._hooks: dict[str, list[Hook]] = {name: [] for name in HOOK_TYPES}
         self._token: OAuth2Token | None = None
         self._grant: _Grant | None = None
+        #: False while the held token came from a grant that cannot run again unattended.
+        self._refetchable = True
         self._renewals = 0
         self._failure: Exception | None = None
         self.thread_lock = threading.Lock()
@@ -457,7 +459,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             self._dpop_nonce_retry(request, response)
         for fn in self._hooks[f"{hook}_response"]:
             response = yield Call(fn, (response,))
-        return rfc6749.process_token_response(response)
+        token = rfc6749.process_token_response(response)
+        self._check_dpop_binding(token)
+        return token
 
     def fetch_token_flow(
         self,
@@ -526,6 +530,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             max_age=pending.max_age if pending is not None else None,
             code=params.get("code") if grant_type == rfc6749.AUTHORIZATION_CODE else None,
         )
+        self._refetchable = grant_type not in _NOT_REFETCHABLE
         if grant_type not in _NOT_REFETCHABLE:
             self._grant = _Grant(
                 grant_type, endpoint, method, dict(params), body, dict(headers or {}), auth
@@ -629,6 +634,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         rfc8693.check_token_exchange_response(token)
         self._token = token
         self._grant = None
+        self._refetchable = False
         return token
 
     # -- automatic life cycle ---------------------------------------------------------------
@@ -652,6 +658,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
     def _refetch_grant(self) -> _Grant | None:
         if self._grant is not None:
             return self._grant
+        if not self._refetchable:
+            return None  # the token came from a one-time grant (device code, exchange)
         url = self.metadata.get("token_endpoint")
         if url and self.metadata.get("grant_type") == rfc6749.CLIENT_CREDENTIALS:
             return _Grant(rfc6749.CLIENT_CREDENTIALS, str(url), "POST", {}, "", None, None)

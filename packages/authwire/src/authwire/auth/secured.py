@@ -142,6 +142,8 @@ class SecuredAuthorization:
         authentication to ``url`` or the ``pushed_authorization_request_endpoint``.
         RFC 9126 §2.1, §4.
         """
+        if not self.client_id:
+            raise ValueError("a pushed authorization request needs client_id")
         endpoint, query, pending = self._prepare_authorization(None, state, code_verifier, params)
         par_endpoint = self._endpoint(url, "pushed_authorization_request_endpoint")
         body = rfc6749.form_body(self._secured_query(query))
@@ -152,8 +154,6 @@ class SecuredAuthorization:
         )
         response = yield request
         pushed = rfc9126.process_par_response(response, now=self.clock())
-        if not self.client_id:
-            raise ValueError("a pushed authorization request needs client_id")
         self.authorization_request = pending
         short_url = rfc9126.authorization_url(endpoint, self.client_id, pushed.request_uri)
         return short_url, pending.state
