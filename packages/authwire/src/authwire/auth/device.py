@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._clock import Clock
 from .._drivers import Call, Flow, Sleep
 from .._exceptions import DeviceCodeExpiredError, OAuthError, ResponseError
 from ..protocol import rfc6749, rfc8628
@@ -21,7 +20,9 @@ from ..protocol.rfc8707 import check_resource
 from ..token import OAuth2Token
 
 if TYPE_CHECKING:
-    from .._compat import Request
+    from ._engine import EngineParts
+else:
+    EngineParts = object
 
 __all__ = ["DeviceFlow", "Progress"]
 
@@ -32,55 +33,8 @@ Form = "application/x-www-form-urlencoded"
 Progress = Callable[[DeviceFlowProgress], Any]
 
 
-class DeviceFlow:
+class DeviceFlow(EngineParts):
     """Device authorization: for CLIs, TVs and anything without a browser."""
-
-    # provided by OAuth2Auth
-    metadata: dict[str, Any]
-    scope: str | Iterable[str] | None
-    clock: Clock
-    token_endpoint_auth_method: str
-    _token: OAuth2Token | None
-    _grant: Any
-    _refetchable: bool
-    _hooks: dict[str, list[Callable[..., Any]]]
-
-    if TYPE_CHECKING:
-
-        def _endpoint(self, url: str | None, name: str) -> str: ...
-
-        def _client_request(
-            self,
-            method: str,
-            url: str,
-            headers: dict[str, str],
-            body: str,
-            auth: Any,
-            auth_method: str,
-        ) -> Request: ...
-
-        def _token_request(
-            self,
-            grant_type: str,
-            url: str,
-            params: Mapping[str, Any],
-            *,
-            body: str = "",
-            method: str = "POST",
-            headers: Mapping[str, str] | None = None,
-            auth: Any = None,
-            hook: str = "access_token",
-        ) -> Flow[OAuth2Token]: ...
-
-        def _check_id_token_flow(
-            self,
-            token: OAuth2Token,
-            *,
-            nonce: str | None = None,
-            max_age: int | None = None,
-            code: str | None = None,
-            previous: OAuth2Token | None = None,
-        ) -> Flow[None]: ...
 
     def device_authorization_flow(
         self,

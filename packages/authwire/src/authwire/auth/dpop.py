@@ -12,22 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._clock import Clock
 from .._exceptions import TokenResponseError
 
 if TYPE_CHECKING:
     from .._compat import Request, Response
     from ..protocol.rfc9449 import DPoPKey, NonceStore
+    from ._engine import EngineParts
+else:
+    EngineParts = object
 
 __all__ = ["DPoPSupport"]
 
 
-class DPoPSupport:
+class DPoPSupport(EngineParts):
     """The client's DPoP key, its proofs and the servers' nonces."""
-
-    # provided by OAuth2Auth
-    metadata: dict[str, Any]
-    clock: Clock
 
     #: The key proofs are signed with (``None``: DPoP is off).
     dpop_key: DPoPKey | None = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._clock import Clock
 from .._compat import Request
 from .._drivers import Flow
 from .._exceptions import IDTokenError, MissingTokenError
@@ -19,6 +18,9 @@ from ..token import OAuth2Token
 if TYPE_CHECKING:
     from ..protocol.jwks import JWKSCache
     from ..protocol.oidc_core import IDTokenClaims, IssuerPolicy
+    from ._engine import EngineParts
+else:
+    EngineParts = object
 
 __all__ = ["OpenIDConnect"]
 
@@ -28,16 +30,8 @@ JWKS_MAX_AGE = 3600.0
 JWKS_MIN_INTERVAL = 30.0
 
 
-class OpenIDConnect:
+class OpenIDConnect(EngineParts):
     """The OpenID Connect steps of the engine (OpenID Connect Core 1.0, Discovery 1.0)."""
-
-    # provided by OAuth2Auth
-    metadata: dict[str, Any]
-    client_id: str | None
-    client_secret: Any
-    clock: Clock
-    allow_insecure_transport: bool
-    _token: OAuth2Token | None
 
     #: Accepted issuer forms beyond the exact ``issuer`` (a provider plugin sets it).
     issuer_policy: IssuerPolicy | None = None
@@ -236,17 +230,15 @@ class OpenIDConnect:
         """
         from ..protocol import oidc_core
 
-        token = yield from self.ensure_token_flow()  # type: ignore[attr-defined]
+        token = yield from self.ensure_token_flow()
         claims = token.get("userinfo")
         if not isinstance(claims, Mapping) or not isinstance(claims.get("sub"), str):
             raise MissingTokenError(
                 description="userinfo() needs a validated ID token to check the response's sub"
             )
-        endpoint = self._endpoint(url, "userinfo_endpoint")  # type: ignore[attr-defined]
+        endpoint = self._endpoint(url, "userinfo_endpoint")
         request = Request("GET", endpoint, headers={"Accept": "application/json"})
-        response = yield from self._send_presented(  # type: ignore[attr-defined]
-            request, token, read=True
-        )
+        response = yield from self._send_presented(request, token, read=True)
         keys = None
         alg = self.metadata.get("userinfo_signed_response_alg")
         algorithms = (str(alg),) if alg else ("RS256",)

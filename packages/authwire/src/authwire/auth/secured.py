@@ -9,63 +9,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._clock import Clock
 from .._drivers import Flow
 from ..protocol import rfc6749, rfc9126
 
 if TYPE_CHECKING:
-    from .._compat import Request
     from ..protocol.rfc9101 import RequestObjectSigner
-    from .oauth2 import AuthorizationRequest
+    from ._engine import EngineParts
+else:
+    EngineParts = object
 
 __all__ = ["SecuredAuthorization"]
 
 Form = "application/x-www-form-urlencoded"
 
 
-class SecuredAuthorization:
+class SecuredAuthorization(EngineParts):
     """PAR and JAR: the authorization parameters posted, signed, or both."""
-
-    # provided by OAuth2Auth
-    metadata: dict[str, Any]
-    client_id: str | None
-    client_secret: Any
-    clock: Clock
-    token_endpoint_auth_method: str
-    authorization_request: AuthorizationRequest | None
 
     #: Signs request objects (RFC 9101); set from ``request_object_key=``.
     request_object_signer: RequestObjectSigner | None = None
-
-    if TYPE_CHECKING:
-
-        def _endpoint(self, url: str | None, name: str) -> str: ...
-
-        def _prepare_authorization(
-            self,
-            url: str | None,
-            state: str | None,
-            code_verifier: str | None,
-            params: dict[str, Any],
-        ) -> tuple[str, dict[str, Any], AuthorizationRequest]: ...
-
-        def _client_request(
-            self,
-            method: str,
-            url: str,
-            headers: dict[str, str],
-            body: str,
-            auth: Any,
-            auth_method: str,
-        ) -> Request: ...
-
-        def create_authorization_url(
-            self,
-            url: str | None = None,
-            state: str | None = None,
-            code_verifier: str | None = None,
-            **params: Any,
-        ) -> tuple[str, str]: ...
 
     def _setup_request_objects(self, key: Any) -> None:
         alg = self.metadata.get("request_object_signing_alg")
