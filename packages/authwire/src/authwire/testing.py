@@ -45,8 +45,9 @@ Responder = Callable[[Request], Response]
 class FakeClock:
     """A clock that only moves when told to, or when the client sleeps on it.
 
-    Pass it as ``clock=`` to a client: expiry checks read :attr:`now`, and waits (device-flow
-    polling) advance it instead of sleeping; :attr:`sleeps` records every wait. The async
+    Set it as ``client.oauth.clock`` (or ``clock=`` of :class:`~authwire.OAuth2Auth`): new
+    tokens are dated and expiry checks read :attr:`now`, and waits (device-flow polling)
+    advance it instead of sleeping; :attr:`sleeps` records every wait. The async
     wait still yields to the event loop once, so it stays a cancellation point.
     """
 

@@ -459,7 +459,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             self._dpop_nonce_retry(request, response)
         for fn in self._hooks[f"{hook}_response"]:
             response = yield Call(fn, (response,))
-        token = rfc6749.process_token_response(response)
+        token = rfc6749.process_token_response(response, clock=self.clock)
         self._check_dpop_binding(token)
         return token
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from .._clock import Clock, system_clock
 from .._compat import URL, Response
 from .._exceptions import (
     AuthorizationResponseError,
@@ -241,12 +242,13 @@ def process_json_response(
     return data
 
 
-def process_token_response(response: Response) -> OAuth2Token:
+def process_token_response(response: Response, *, clock: Clock = system_clock) -> OAuth2Token:
     """Turn a token endpoint response into a token or a typed error.
 
     An error object (§5.2) raises :class:`OAuthError` whatever the status (some providers
     answer errors with 200); anything else that is not a JSON object with ``access_token``
-    raises :class:`TokenResponseError` carrying the status. RFC 6749 §5.1, §5.2.
+    raises :class:`TokenResponseError` carrying the status. ``expires_at`` is dated by
+    ``clock``. RFC 6749 §5.1, §5.2.
     """
     data = process_json_response(response, what="token endpoint", error_class=TokenResponseError)
     if not isinstance(data.get("access_token"), str) or not data["access_token"]:
@@ -255,4 +257,4 @@ def process_token_response(response: Response) -> OAuth2Token:
             status_code=response.status_code,
             excerpt=safe_excerpt(response),
         )
-    return OAuth2Token(data)
+    return OAuth2Token(data, clock=clock)
