@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ._harness import Config, Results
 
-MEASURES = ("request", "oauth1", "assertion", "burst", "import", "memory")
+MEASURES = ("request", "oauth1", "assertion", "burst", "import", "memory", "dpop")
 
 
 def _runner(name: str) -> Callable[[Config, Results], None]:
@@ -50,6 +50,10 @@ def _runner(name: str) -> Callable[[Config, Results], None]:
         from . import bench_memory
 
         return bench_memory.run
+    if name == "dpop":
+        from . import bench_dpop
+
+        return bench_dpop.run
     raise ValueError(name)
 
 

@@ -785,3 +785,16 @@ def test_next_interval() -> None:
     with pytest.raises(OAuthError) as info:
         next_interval(other, 5)
     assert info.value is other
+
+
+def test_slow_down_takes_a_longer_interval_the_server_names() -> None:
+    def slow_down(**extra: object) -> OAuthError:
+        error = OAuthError("slow_down")
+        error.extra = dict(extra)
+        return error
+
+    assert next_interval(slow_down(interval=15), 5) == 15  # GitHub names the new interval
+    assert next_interval(slow_down(interval=7), 5) == 10  # never less than RFC 8628's +5
+    assert next_interval(slow_down(interval="15"), 5) == 10  # not a number: ignored
+    assert next_interval(slow_down(interval=True), 5) == 10
+    assert "15" not in repr(slow_down(interval=15))

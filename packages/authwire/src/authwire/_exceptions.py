@@ -55,6 +55,9 @@ class OAuthError(Exception):
 
     error: str = "oauth_error"
     description: str | None = None
+    #: Other members of the server's error object (GitHub's ``interval`` on ``slow_down``,
+    #: for example); never part of ``str()`` or ``repr()``.
+    extra: dict[str, object]
 
     def __init__(
         self,
@@ -67,6 +70,7 @@ class OAuthError(Exception):
         if description is not None:
             self.description = description
         self.uri = uri
+        self.extra = {}
         super().__init__(self.error, self.description, uri)
 
     def __str__(self) -> str:

@@ -202,11 +202,15 @@ def error_from_json(data: Any) -> OAuthError | None:
     if isinstance(data, dict) and isinstance(data.get("error"), str):
         desc = data.get("error_description")
         uri = data.get("error_uri")
-        return OAuthError(
+        error = OAuthError(
             data["error"],
             desc if isinstance(desc, str) else None,
             uri if isinstance(uri, str) else None,
         )
+        error.extra = {
+            k: v for k, v in data.items() if k not in ("error", "error_description", "error_uri")
+        }
+        return error
     return None
 
 

@@ -124,12 +124,16 @@ def next_interval(error: OAuthError, interval: int) -> int:
     """The wait before the next poll after ``error``, or raise what ends the flow.
 
     ``authorization_pending`` keeps the interval; ``slow_down`` adds five seconds to it, for
-    this and every later poll; ``access_denied`` and ``expired_token`` raise their typed
-    errors; any other error is re-raised as it is. RFC 8628 §3.5.
+    this and every later poll (or takes the server's own ``interval`` when it names a longer
+    one, as GitHub does); ``access_denied`` and ``expired_token`` raise their typed errors;
+    any other error is re-raised as it is. RFC 8628 §3.5.
     """
     if error.error == "authorization_pending":
         return interval
     if error.error == "slow_down":
+        named = error.extra.get("interval")
+        if isinstance(named, int) and not isinstance(named, bool) and named > 0:
+            return max(interval + SLOW_DOWN_STEP, named)
         return interval + SLOW_DOWN_STEP
     if error.error == "access_denied":
         raise AccessDeniedError(description=error.description, uri=error.uri) from None
