@@ -9,7 +9,6 @@ from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
 from .auth.oauth2 import AuthorizationRequest, OAuth2Auth
 from .client.oauth2 import AsyncOAuth2Client, OAuth2Client
-from .protocol.rfc8628 import DeviceAuthorization, DeviceFlowProgress
 from .token import OAuth2Token
 
 if TYPE_CHECKING:
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
         SIGNATURE_TYPE_QUERY,
         OAuth1Token,
     )
+    from .protocol.rfc8628 import DeviceAuthorization, DeviceFlowProgress
     from .protocol.rfc9101 import RequestObjectSigner
     from .protocol.rfc9449 import DPoPKey
     from .rfc7523 import ClientSecretJWT, PrivateKeyJWT
@@ -54,6 +54,8 @@ _LAZY = {
     "ClientSecretJWT": ".rfc7523",
     "PrivateKeyJWT": ".rfc7523",
     "DPoPKey": ".protocol.rfc9449",
+    "DeviceAuthorization": ".protocol.rfc8628",
+    "DeviceFlowProgress": ".protocol.rfc8628",
     "RequestObjectSigner": ".protocol.rfc9101",
 }
 

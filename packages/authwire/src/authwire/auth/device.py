@@ -14,23 +14,24 @@ from typing import TYPE_CHECKING, Any
 
 from .._drivers import Call, Flow, Sleep
 from .._exceptions import DeviceCodeExpiredError, OAuthError, ResponseError
-from ..protocol import rfc6749, rfc8628
-from ..protocol.rfc8628 import DeviceAuthorization, DeviceFlowProgress
+from ..protocol import rfc6749
 from ..protocol.rfc8707 import check_resource
 from ..token import OAuth2Token
 
 if TYPE_CHECKING:
+    from ..protocol.rfc8628 import DeviceAuthorization, DeviceFlowProgress
     from ._engine import EngineParts
+
+    #: Called before the first poll and before each wait, with a :class:`DeviceFlowProgress`.
+    Progress = Callable[[DeviceFlowProgress], Any]
 else:
     EngineParts = object
 
-__all__ = ["DeviceFlow", "Progress"]
+__all__ = ["DeviceFlow"]
 
 logger = logging.getLogger("authwire")
 
 Form = "application/x-www-form-urlencoded"
-#: Called before the first poll and before each wait, with a :class:`DeviceFlowProgress`.
-Progress = Callable[[DeviceFlowProgress], Any]
 
 
 class DeviceFlow(EngineParts):
@@ -49,6 +50,8 @@ class DeviceFlow(EngineParts):
 
         ``scope`` defaults to the client's. RFC 8628 §3.1, §3.2.
         """
+        from ..protocol import rfc8628
+
         endpoint = self._endpoint(url, "device_authorization_endpoint")
         check_resource(params.get("resource"))
         body = rfc6749.form_body({"scope": scope if scope is not None else self.scope, **params})
@@ -82,6 +85,9 @@ class DeviceFlow(EngineParts):
         async client) sees the user code and the countdown; raising from it cancels.
         RFC 8628 §3.4, §3.5.
         """
+        from ..protocol import rfc8628
+        from ..protocol.rfc8628 import DeviceAuthorization, DeviceFlowProgress
+
         if not isinstance(authorization, DeviceAuthorization):
             raise TypeError("authorization must be the DeviceAuthorization the server returned")
         if progress is not None and not callable(progress):

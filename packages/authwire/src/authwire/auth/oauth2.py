@@ -22,7 +22,7 @@ from .._compat import Auth, Request, Response, httpx
 from .._drivers import ACQUIRE, RELEASE, Call, Flow, ResultBox, Unread, async_steps, sync_steps
 from .._exceptions import MissingTokenError, TokenExpiredError, UnsupportedTokenTypeError
 from .._metadata import is_metadata_name
-from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662, rfc8693, rfc9207
+from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662, rfc9207
 from ..protocol._transport import check_transport
 from ..protocol.client_auth import (
     CLIENT_SECRET_BASIC,
@@ -594,7 +594,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
     def exchange_token_flow(
         self,
         subject_token: str,
-        subject_token_type: str = rfc8693.ACCESS_TOKEN_TYPE,
+        subject_token_type: str | None = None,
         *,
         actor_token: str | None = None,
         actor_token_type: str | None = None,
@@ -611,11 +611,13 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
 
         The new token becomes the client's token; it is not re-fetched on expiry (the
         subject token may be gone by then), only refreshed if it came with a refresh token.
-        RFC 8693 §2.1, §2.2.
+        ``subject_token_type`` defaults to an access token's. RFC 8693 §2.1, §2.2.
         """
+        from ..protocol import rfc8693
+
         exchange = rfc8693.build_token_exchange_params(
             subject_token,
-            subject_token_type,
+            rfc8693.ACCESS_TOKEN_TYPE if subject_token_type is None else subject_token_type,
             actor_token=actor_token,
             actor_token_type=actor_token_type,
             audience=audience,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._drivers import Flow
-from ..protocol import rfc6749, rfc9126
+from ..protocol import rfc6749
 
 if TYPE_CHECKING:
     from ..protocol.rfc9101 import RequestObjectSigner
@@ -104,6 +104,8 @@ class SecuredAuthorization(EngineParts):
         authentication to ``url`` or the ``pushed_authorization_request_endpoint``.
         RFC 9126 §2.1, §4.
         """
+        from ..protocol import rfc9126
+
         if not self.client_id:
             raise ValueError("a pushed authorization request needs client_id")
         endpoint, query, pending = self._prepare_authorization(None, state, code_verifier, params)

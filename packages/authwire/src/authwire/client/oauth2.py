@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any, Self
 from .._compat import AsyncClient, Client, Request, Response, reopenable
 from .._drivers import Flow, T, drive_async, drive_sync
 from .._metadata import split_kwargs
-from ..auth.device import Progress
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
-from ..protocol import rfc7636, rfc8693
-from ..protocol.rfc8628 import DeviceAuthorization
+from ..protocol import rfc7636
 from ..token import OAuth2Token
 
 if TYPE_CHECKING:
+    from ..auth.device import Progress
     from ..plugins.provider import Provider
+    from ..protocol.rfc8628 import DeviceAuthorization
 
 __all__ = ["AsyncOAuth2Client", "OAuth2Client"]
 
@@ -315,7 +315,7 @@ class OAuth2Client(_OAuth2ClientBase, Client):
     def exchange_token(
         self,
         subject_token: str,
-        subject_token_type: str = rfc8693.ACCESS_TOKEN_TYPE,
+        subject_token_type: str | None = None,
         **kwargs: Any,
     ) -> OAuth2Token:
         """Trade ``subject_token`` for a new token (``actor_token=``, ``audience=``, ...).
@@ -518,7 +518,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
     async def exchange_token(
         self,
         subject_token: str,
-        subject_token_type: str = rfc8693.ACCESS_TOKEN_TYPE,
+        subject_token_type: str | None = None,
         **kwargs: Any,
     ) -> OAuth2Token:
         """Async :meth:`OAuth2Client.exchange_token`."""
