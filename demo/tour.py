@@ -1,4 +1,4 @@
-"""The tour itself: eight steps, each with the real authwire clients."""
+"""The tour itself: ten steps, each with the real authwire clients."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import httpx
 
 from authwire import (
     AsyncAssertionClient,
+    DeviceFlowProgress,
     OAuth1Client,
     OAuth2Client,
     OAuth2Token,
@@ -27,6 +28,7 @@ from tests.interop._oidc import (
     OidcProvider,
     ProviderError,
     ProviderSetup,
+    approve_device,
     follow_authorization,
     run_provider,
 )
@@ -39,6 +41,8 @@ STEP_TITLES = (
     "Refresh",
     "Client credentials with private_key_jwt",
     "Service account (JWT-bearer assertion, async client)",
+    "Device flow for a CLI (RFC 8628)",
+    "Pushed sign-in with DPoP-bound tokens (RFC 9126, RFC 9449)",
     "Revocation",
     "OAuth 1.0a three-legged flow",
 )
@@ -252,9 +256,90 @@ class Tour:
 
     # -- 7 ------------------------------------------------------------------------------------
 
-    def revocation(self, client: OAuth2Client) -> None:
+    def device_flow(self) -> None:
         self.screen.step(
             STEP_TITLES[6],
+            "A command-line tool has no browser to redirect: it shows Alice a short code, she "
+            "approves on another device (scripted here), and the tool polls until she has.",
+        )
+        registered = self.op.device
+        approved: list[str] = []
+
+        def progress(status: DeviceFlowProgress) -> None:
+            if status.polls == 0:
+                self.screen.info(
+                    f"the CLI says: open {status.verification_uri} and enter "
+                    f"{status.user_code} (valid {int(status.expires_in)} s)"
+                )
+            elif not approved:
+                self.screen.info(
+                    f"still pending after {status.polls} poll; next in {status.interval} s"
+                )
+                approved.append(approve_device(str(status.verification_uri_complete)))
+                self.screen.ok("Alice approved on her phone")
+
+        with OAuth2Client.from_issuer(
+            self.op.issuer,
+            registered.client_id,
+            token_endpoint_auth_method="none",
+            scope="openid email",
+            **HTTP,
+        ) as client:
+            authorization = client.request_device_authorization()
+            token = client.poll_device_token(authorization, progress)
+        expect(bool(approved), "the scripted user never approved")
+        expect(token["userinfo"]["sub"] == self.op.account.sub, "the ID token names someone else")
+        self.screen.ok(
+            f"tokens after the approval: access token {peek(token['access_token'])}; ID token "
+            f"validated (sub={token['userinfo']['sub']})"
+        )
+
+    # -- 8 ------------------------------------------------------------------------------------
+
+    def pushed_dpop_sign_in(self) -> None:
+        self.screen.step(
+            STEP_TITLES[7],
+            "The authorization parameters are posted to the provider first, so the browser "
+            "URL carries only a reference; the tokens are bound to a key the client holds, so "
+            "a stolen access token is useless elsewhere.",
+        )
+        registered = self.op.dpop_required
+        statuses: list[tuple[str, int]] = []
+        with OAuth2Client.from_issuer(
+            self.op.issuer,
+            registered.client_id,
+            registered.client_secret,
+            redirect_uri=registered.redirect_uri,
+            scope="openid email",
+            dpop=True,
+            require_pushed_authorization_requests=True,
+            event_hooks={"response": [lambda r: statuses.append((r.url.path, r.status_code))]},
+            **HTTP,
+        ) as client:
+            url, _state = client.start_authorization()
+            query = httpx.URL(url).params
+            expect(set(query) == {"client_id", "request_uri"}, "the URL is not a pushed one")
+            self.screen.ok(
+                f"pushed: the browser URL holds only client_id and {peek(query['request_uri'], 26)}"
+            )
+            token = client.fetch_token(authorization_response=follow_authorization(url))
+            expect(token["token_type"] == "DPoP", "the token is not DPoP-bound")
+            challenges = [s for path, s in statuses if path.endswith("/token")]
+            expect(challenges[:1] == [400], "the provider asked for no DPoP nonce")
+            assert client.dpop_key is not None
+            self.screen.ok(
+                f"DPoP-bound token for the client's ES256 key {peek(client.dpop_key.thumbprint)}; "
+                "the provider's nonce challenge was answered by one retry"
+            )
+            claims = client.userinfo()
+            expect(claims["sub"] == self.op.account.sub, "UserInfo names another subject")
+            self.screen.ok("UserInfo accepted the token with a fresh proof of possession")
+
+    # -- 9 ------------------------------------------------------------------------------------
+
+    def revocation(self, client: OAuth2Client) -> None:
+        self.screen.step(
+            STEP_TITLES[8],
             "Alice signs out for good: the client revokes the access token it got at sign-in "
             "(step 2), and the provider no longer accepts it.",
         )
@@ -267,11 +352,11 @@ class Tour:
         expect(self._introspect(token).get("active") is False, "the token is still active")
         self.screen.ok("after: introspection says active=false")
 
-    # -- 8 ------------------------------------------------------------------------------------
+    # -- 10 -----------------------------------------------------------------------------------
 
     def oauth1(self) -> None:
         self.screen.step(
-            STEP_TITLES[7],
+            STEP_TITLES[9],
             "The older OAuth 1.0a: every request is signed (HMAC-SHA1 here). The client gets "
             "a request token, the user approves it, and it is traded for an access token.",
         )
@@ -346,6 +431,8 @@ def run(screen: Screen) -> None:
             tour.refresh(client)
             tour.client_credentials()
             tour.service_account()
+            tour.device_flow()
+            tour.pushed_dpop_sign_in()
             tour.revocation(client)
         tour.oauth1()
     screen.line(f"{len(STEP_TITLES)} of {len(STEP_TITLES)} steps succeeded.")
