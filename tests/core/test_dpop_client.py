@@ -286,3 +286,15 @@ def test_a_bearer_answer_is_refused_when_dpop_bound_tokens_were_registered(
 
     assert run(flavor, server, scenario, dpop_bound_access_tokens=True) is None
     assert len(server.requests) == 1
+
+
+def test_a_key_the_server_does_not_accept_is_refused_before_any_request(flavor: Flavor) -> None:
+    server = DPoPServer()
+    key = DPoPKey(RSAKey.generate_key(2048, private=True))
+
+    async def scenario(client: Any) -> Any:
+        with pytest.raises(ValueError, match="ES256, EdDSA, not RS256"):
+            await aw(client.fetch_token(grant_type="client_credentials"))
+
+    run(flavor, server, scenario, dpop=key, dpop_signing_alg_values_supported=["ES256", "EdDSA"])
+    assert server.requests == []

@@ -55,6 +55,14 @@ class DPoPSupport(EngineParts):
             return request
         from ..protocol.rfc9449 import DPOP_HEADER
 
+        supported = self.metadata.get("dpop_signing_alg_values_supported")
+        if isinstance(supported, list | tuple) and supported and key.alg not in supported:
+            # refused here, with the reason, rather than by the server with invalid_dpop_proof
+            raise ValueError(
+                f"dpop: the server accepts DPoP proofs signed with {', '.join(map(str, supported))}"
+                f", not {key.alg}; pass dpop=True (a P-256 key) or a key for one of those"
+            )
+
         url = request.url  # an httpx.URL is parsed already: cheaper than its str
         request.headers[DPOP_HEADER] = key.proof(
             request.method,
