@@ -82,3 +82,38 @@ class Flavor:
             return stop.value  # type: ignore[no-any-return]
         coro.close()
         raise AssertionError("a sync scenario suspended: it awaited something real")
+
+
+class Seen:
+    """What a client sent and got, through httpx event hooks that suit the flavor.
+
+    ``paths`` in request order, ``statuses`` as ``(path, status)`` in response order, and the
+    last ``content_types`` by path. Pass ``seen.hooks`` as the client's ``event_hooks``.
+    """
+
+    def __init__(self, flavor: Flavor) -> None:
+        self.paths: list[str] = []
+        self.statuses: list[tuple[str, int]] = []
+        self.content_types: dict[str, str] = {}
+
+        def on_request(request: Any) -> None:
+            self.paths.append(request.url.path)
+
+        def on_response(response: Any) -> None:
+            path = response.request.url.path
+            self.statuses.append((path, response.status_code))
+            self.content_types[path] = response.headers.get("content-type", "")
+
+        async def aon_request(request: Any) -> None:
+            on_request(request)
+
+        async def aon_response(response: Any) -> None:
+            on_response(response)
+
+        self.hooks = {
+            "request": [flavor.pick(on_request, aon_request)],
+            "response": [flavor.pick(on_response, aon_response)],
+        }
+
+    def count(self, path: str) -> int:
+        return self.paths.count(path)

@@ -14,7 +14,7 @@ import pytest
 from authwire import AccessDeniedError, DeviceFlowProgress, OAuthError
 from authwire.protocol.rfc8693 import ACCESS_TOKEN_TYPE
 from authwire.rfc7523 import PrivateKeyJWT
-from tests._flavors import Flavor, aw, opened
+from tests._flavors import Flavor, Seen, aw, opened
 from tests.interop._oidc import (
     API_RESOURCE,
     OTHER_RESOURCE,
@@ -35,31 +35,6 @@ def jwt_claims(token: str) -> dict[str, Any]:
     part = token.split(".")[1]
     claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
     return claims
-
-
-class Seen:
-    """Each request's path and each response's status, in order (event hooks)."""
-
-    def __init__(self, flavor: Flavor) -> None:
-        self.paths: list[str] = []
-        self.statuses: list[tuple[str, int]] = []
-
-        def on_request(request: httpx.Request) -> None:
-            self.paths.append(request.url.path)
-
-        def on_response(response: httpx.Response) -> None:
-            self.statuses.append((response.request.url.path, response.status_code))
-
-        async def aon_request(request: httpx.Request) -> None:
-            on_request(request)
-
-        async def aon_response(response: httpx.Response) -> None:
-            on_response(response)
-
-        self.hooks = {
-            "request": [flavor.pick(on_request, aon_request)],
-            "response": [flavor.pick(on_response, aon_response)],
-        }
 
 
 async def discover(

@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
 from authwire import IDTokenError, OAuth2Token, OAuthError
@@ -26,7 +25,7 @@ from authwire.protocol.oidc_core import (
     UserInfoError,
 )
 from authwire.rfc7523 import PrivateKeyJWT
-from tests._flavors import Flavor, aw, opened
+from tests._flavors import Flavor, Seen, aw, opened
 from tests.interop._oidc import (
     POST_LOGOUT_REDIRECT_URI,
     OidcClient,
@@ -48,35 +47,6 @@ def kid_of(token: str) -> str:
     part = token.split(".")[0]
     header = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
     return str(header["kid"])
-
-
-class Seen:
-    """The paths a client requested and the content types it got back (event hooks)."""
-
-    def __init__(self, flavor: Flavor) -> None:
-        self.paths: list[str] = []
-        self.content_types: dict[str, str] = {}
-
-        def on_request(request: httpx.Request) -> None:
-            self.paths.append(request.url.path)
-
-        def on_response(response: httpx.Response) -> None:
-            path = response.request.url.path
-            self.content_types[path] = response.headers.get("content-type", "")
-
-        async def aon_request(request: httpx.Request) -> None:
-            on_request(request)
-
-        async def aon_response(response: httpx.Response) -> None:
-            on_response(response)
-
-        self.hooks = {
-            "request": [flavor.pick(on_request, aon_request)],
-            "response": [flavor.pick(on_response, aon_response)],
-        }
-
-    def count(self, path: str) -> int:
-        return self.paths.count(path)
 
 
 async def discover(
