@@ -12,7 +12,6 @@ import hashlib
 import secrets
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -41,17 +40,6 @@ from tests.interop._oidc import (
 pytestmark = pytest.mark.interop
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10.0, trust_env=False) as client:
-        yield client
-
-
-@pytest.fixture
-def provider(oidc_provider: OidcProvider) -> OidcProvider:
-    return oidc_provider
 
 
 # -- helpers ------------------------------------------------------------------------------------

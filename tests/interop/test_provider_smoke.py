@@ -10,7 +10,6 @@ import secrets
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -37,17 +36,6 @@ from tests.interop._oidc import (
 pytestmark = pytest.mark.interop
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10.0, trust_env=False) as client:
-        yield client
-
-
-@pytest.fixture
-def provider(oidc_provider: OidcProvider) -> OidcProvider:
-    return oidc_provider
 
 
 def authorization_url(provider: OidcProvider, client: OidcClient, **params: str) -> str:
