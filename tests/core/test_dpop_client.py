@@ -298,3 +298,37 @@ def test_a_key_the_server_does_not_accept_is_refused_before_any_request(flavor: 
 
     run(flavor, server, scenario, dpop=key, dpop_signing_alg_values_supported=["ES256", "EdDSA"])
     assert server.requests == []
+
+
+def test_an_invalid_dpop_token_without_expiry_is_renewed_once(flavor: Flavor) -> None:
+    server = DPoPServer()
+    stale = {"access_token": "stale", "token_type": "DPoP", "refresh_token": "rt"}
+    rejected: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "api.test" and request.headers["Authorization"] == "DPoP stale":
+            rejected.append(request.headers["DPoP"])
+            return httpx.Response(
+                401, headers={"WWW-Authenticate": 'DPoP error="invalid_token", algs="ES256"'}
+            )
+        return server.handle(request)
+
+    async def main() -> Any:
+        client = flavor.oauth2_client(
+            "client-1",
+            "secret-1",
+            token=stale,
+            dpop=True,
+            token_endpoint=f"{AS}/token",
+            transport=httpx.MockTransport(handle),
+        )
+        async with opened(client):
+            return await aw(client.get(f"{RS}/a"))
+
+    response = flavor.run(main)
+    assert response.status_code == 200
+    assert len(rejected) == 1
+    refresh = [r for r in server.requests if r.url.host == "as.test"]
+    assert len(refresh) == 1
+    assert b"grant_type=refresh_token" in refresh[0].content
+    assert server.requests[-1].headers["Authorization"].startswith("DPoP at-")

@@ -794,12 +794,16 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
     def _retry_flow(self, request: Request, token: OAuth2Token, response: Response) -> Flow[None]:
         """After a 401 ``invalid_token`` on a token without expiry: renew once and resend.
 
-        RFC 6750 §3.1. Requests whose body is a stream cannot be resent and are left alone.
+        RFC 6750 §3.1 (``Bearer`` challenge), RFC 9449 §7.1 (``DPoP`` challenge for DPoP
+        tokens). Requests whose body is a stream cannot be resent and are left alone.
         """
         if (
             response.status_code == 401
             and token.expires_at is None
-            and is_invalid_token_challenge(response.headers.get("www-authenticate"))
+            and is_invalid_token_challenge(
+                response.headers.get("www-authenticate"),
+                "dpop" if str(token.get("token_type", "")).lower() == "dpop" else "bearer",
+            )
             and self._renewal_plan(token) is not None
             and _replayable(request)
         ):
