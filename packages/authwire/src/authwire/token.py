@@ -8,12 +8,17 @@ from typing import Any
 
 from ._clock import Clock, system_clock
 
-__all__ = ["SECRET_TOKEN_FIELDS", "OAuth2Token"]
+__all__ = ["SECRET_TOKEN_FIELDS", "OAuth2Token", "is_dpop_token"]
 
 #: Token fields whose values are credentials: never shown by ``repr``/``str``.
 SECRET_TOKEN_FIELDS = frozenset(
     {"access_token", "refresh_token", "id_token", "assertion", "code", "device_code"}
 )
+
+
+def is_dpop_token(token_type: object) -> bool:
+    """Whether a token response's ``token_type`` says the token is DPoP-bound. RFC 9449 §5."""
+    return isinstance(token_type, str) and token_type.lower() == "dpop"
 
 
 def _number(value: Any) -> float | None:

@@ -32,22 +32,25 @@ class EngineParts:
     token_endpoint_auth_method: str
     authorization_request: AuthorizationRequest | None
     _token: OAuth2Token | None
-    _grant: Any
-    _refetchable: bool
     _hooks: dict[str, list[Callable[..., Any]]]
 
     def _endpoint(self, url: str | None, name: str) -> str:
         raise NotImplementedError
 
-    def _client_request(
+    def _endpoint_call(
         self,
-        method: str,
-        url: str,
-        headers: dict[str, str],
-        body: str,
+        name: str,
+        url: str | None,
+        params: Mapping[str, Any],
+        body: str | None,
         auth: Any,
-        auth_method: str,
-    ) -> Request:
+        headers: Mapping[str, str] | None,
+        hook: str | None,
+        auth_method: str | None = None,
+    ) -> Flow[Response]:
+        raise NotImplementedError
+
+    def _hold_one_time_token(self, token: OAuth2Token) -> None:
         raise NotImplementedError
 
     def _token_request(

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from .._drivers import Call, Flow, Sleep
 from .._exceptions import DeviceCodeExpiredError, OAuthError, ResponseError
-from ..protocol import rfc6749
 from ..protocol.rfc8707 import check_resource
 from ..token import OAuth2Token
 
@@ -30,8 +29,6 @@ else:
 __all__ = ["DeviceFlow"]
 
 logger = logging.getLogger("authwire")
-
-Form = "application/x-www-form-urlencoded"
 
 
 class DeviceFlow(EngineParts):
@@ -52,17 +49,17 @@ class DeviceFlow(EngineParts):
         """
         from ..protocol import rfc8628
 
-        endpoint = self._endpoint(url, "device_authorization_endpoint")
         check_resource(params.get("resource"))
-        body = rfc6749.form_body({"scope": scope if scope is not None else self.scope, **params})
-        all_headers = {"Accept": "application/json", "Content-Type": Form}
-        all_headers.update(headers or {})
-        for fn in self._hooks["device_authorization_request"]:
-            endpoint, all_headers, body = yield Call(fn, (endpoint, all_headers, body))
-        request = self._client_request(
-            "POST", endpoint, all_headers, body, auth, self.token_endpoint_auth_method
+        response = yield from self._endpoint_call(
+            "device_authorization_endpoint",
+            url,
+            {"scope": scope if scope is not None else self.scope, **params},
+            None,
+            auth,
+            headers,
+            "device_authorization_request",
+            self.token_endpoint_auth_method,
         )
-        response = yield request
         for fn in self._hooks["device_authorization_response"]:
             response = yield Call(fn, (response,))
         return rfc8628.process_device_authorization_response(response, now=self.clock())
@@ -130,9 +127,7 @@ class DeviceFlow(EngineParts):
                 logger.debug("device flow: %s, next poll in %s s", error.error, interval)
             else:
                 yield from self._check_id_token_flow(token)
-                self._token = token
-                self._grant = None  # a device code cannot be used again
-                self._refetchable = False
+                self._hold_one_time_token(token)  # a device code cannot be used again
                 return token
             if self.clock() + interval >= authorization.expires_at:
                 break

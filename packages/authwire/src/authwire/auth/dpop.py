@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import TokenResponseError
+from ..token import is_dpop_token
 
 if TYPE_CHECKING:
     from .._compat import Request, Response
@@ -49,11 +50,15 @@ class DPoPSupport(EngineParts):
         self._dpop_nonces = NonceStore()
 
     def _with_dpop_proof(self, request: Request, access_token: str | None = None) -> Request:
-        """Add a fresh proof for ``request`` (and ``ath`` of ``access_token``). RFC 9449 §4."""
+        """Add a fresh proof for ``request``; with ``access_token``, present it too.
+
+        The token goes in ``Authorization: DPoP`` and its hash in the proof's ``ath``.
+        RFC 9449 §4, §7.1.
+        """
         key, nonces = self.dpop_key, self._dpop_nonces
         if key is None or nonces is None:
             return request
-        from ..protocol.rfc9449 import DPOP_HEADER
+        from ..protocol.rfc9449 import DPOP_HEADER, authorization_header
 
         supported = self.metadata.get("dpop_signing_alg_values_supported")
         if isinstance(supported, list | tuple) and supported and key.alg not in supported:
@@ -64,6 +69,8 @@ class DPoPSupport(EngineParts):
             )
 
         url = request.url  # an httpx.URL is parsed already: cheaper than its str
+        if access_token is not None:
+            request.headers["Authorization"] = authorization_header(access_token)
         request.headers[DPOP_HEADER] = key.proof(
             request.method,
             url,
@@ -83,7 +90,7 @@ class DPoPSupport(EngineParts):
         if self.dpop_key is None or not self.metadata.get("dpop_bound_access_tokens"):
             return
         token_type = token.get("token_type")
-        if not isinstance(token_type, str) or token_type.lower() != "dpop":
+        if not is_dpop_token(token_type):
             raise TokenResponseError(
                 "the token is not DPoP-bound (token_type "
                 f"{str(token_type)[:20]!r}) although this client registered "

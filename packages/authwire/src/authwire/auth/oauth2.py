@@ -15,7 +15,6 @@ import threading
 from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from .._clock import Clock, system_clock
 from .._compat import Auth, Request, Response, httpx
@@ -35,7 +34,7 @@ from ..protocol.client_auth import (
 )
 from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
 from ..protocol.rfc8707 import check_resource
-from ..token import OAuth2Token
+from ..token import OAuth2Token, is_dpop_token
 from .device import DeviceFlow
 from .dpop import DPoPSupport
 from .openid import OpenIDConnect
@@ -634,10 +633,14 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             auth=auth,
         )
         rfc8693.check_token_exchange_response(token)
+        self._hold_one_time_token(token)
+        return token
+
+    def _hold_one_time_token(self, token: OAuth2Token) -> None:
+        """Keep a token whose grant cannot run again unattended (device code, exchange)."""
         self._token = token
         self._grant = None
         self._refetchable = False
-        return token
 
     # -- automatic life cycle ---------------------------------------------------------------
 
@@ -733,7 +736,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
     def _present(self, request: Request, token: OAuth2Token) -> Flow[Request]:
         """Put the token on a resource request. RFC 6750 §2, RFC 9449 §7.1."""
         token_type = token.get("token_type")
-        dpop = token_type is not None and str(token_type).lower() == "dpop"
+        dpop = is_dpop_token(token_type)
         if token_type is not None and not dpop and str(token_type).lower() != "bearer":
             raise UnsupportedTokenTypeError(
                 description=f"cannot present a token of type {str(token_type)[:40]!r}"
@@ -750,7 +753,6 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
                 raise UnsupportedTokenTypeError(
                     description="a DPoP-bound token needs the client's DPoP key (dpop=)"
                 )
-            request.headers["Authorization"] = f"DPoP {access_token}"
             request = self._with_dpop_proof(request, access_token)
         else:
             request = place_bearer_token(request, access_token, self.token_placement)
@@ -802,7 +804,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             and token.expires_at is None
             and is_invalid_token_challenge(
                 response.headers.get("www-authenticate"),
-                "dpop" if str(token.get("token_type", "")).lower() == "dpop" else "bearer",
+                "dpop" if is_dpop_token(token.get("token_type")) else "bearer",
             )
             and self._renewal_plan(token) is not None
             and _replayable(request)
@@ -905,25 +907,31 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             return str(source["access_token"]), hint or "access_token"
         raise MissingTokenError()
 
-    def _token_endpoint_call(
+    def _endpoint_call(
         self,
         name: str,
         url: str | None,
-        params: dict[str, Any],
+        params: Mapping[str, Any],
         body: str | None,
         auth: Any,
         headers: Mapping[str, str] | None,
-        hook: str,
+        hook: str | None,
+        auth_method: str | None = None,
     ) -> Flow[Response]:
+        """POST a form to an endpoint of the token family, with client authentication.
+
+        Revocation, introspection, device authorization, pushed authorization: the body is
+        ``body`` then ``params`` (lists repeated), ``hook`` runs on it, and the client
+        authenticates with ``auth_method`` (the revocation one, else the token one).
+        """
         endpoint = self._endpoint(url, name)
-        pairs = list(httpx.QueryParams(body or "").multi_items())
-        pairs.extend((k, str(v)) for k, v in params.items() if v is not None)
-        text = urlencode(pairs)
+        text = "&".join(part for part in (body, rfc6749.form_body(params)) if part)
         all_headers = {"Accept": "application/json", "Content-Type": Form}
         all_headers.update(headers or {})
-        for fn in self._hooks[hook]:
+        for fn in self._hooks[hook] if hook is not None else ():
             endpoint, all_headers, text = yield Call(fn, (endpoint, all_headers, text))
-        method = self.revocation_endpoint_auth_method or self.token_endpoint_auth_method
+        method = auth_method or self.revocation_endpoint_auth_method
+        method = method or self.token_endpoint_auth_method
         request = self._client_request("POST", endpoint, all_headers, text, auth, method)
         response: Response = yield request
         return response
@@ -941,7 +949,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         """Revoke a token (the refresh token by default). RFC 7009 §2."""
         value, hint = self._token_to_send(token, token_type_hint)
         params = {**rfc7009.build_revocation_params(value, hint), **params}
-        response = yield from self._token_endpoint_call(
+        response = yield from self._endpoint_call(
             "revocation_endpoint", url, params, body, auth, headers, "revoke_token_request"
         )
         return rfc7009.process_revocation_response(response)
@@ -961,7 +969,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             token_type_hint = "access_token"
         value, hint = self._token_to_send(token, token_type_hint)
         params = {**rfc7662.build_introspection_params(value, hint), **params}
-        response = yield from self._token_endpoint_call(
+        response = yield from self._endpoint_call(
             "introspection_endpoint", url, params, body, auth, headers, "introspect_token_request"
         )
         rfc7662.process_introspection_response(response)

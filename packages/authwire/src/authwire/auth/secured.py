@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._drivers import Flow
-from ..protocol import rfc6749
 
 if TYPE_CHECKING:
     from ..protocol.rfc9101 import RequestObjectSigner
@@ -19,8 +18,6 @@ else:
     EngineParts = object
 
 __all__ = ["SecuredAuthorization"]
-
-Form = "application/x-www-form-urlencoded"
 
 
 class SecuredAuthorization(EngineParts):
@@ -109,14 +106,16 @@ class SecuredAuthorization(EngineParts):
         if not self.client_id:
             raise ValueError("a pushed authorization request needs client_id")
         endpoint, query, pending = self._prepare_authorization(None, state, code_verifier, params)
-        par_endpoint = self._endpoint(url, "pushed_authorization_request_endpoint")
-        body = rfc6749.form_body(self._secured_query(query))
-        all_headers = {"Accept": "application/json", "Content-Type": Form}
-        all_headers.update(headers or {})
-        request = self._client_request(
-            "POST", par_endpoint, all_headers, body, auth, self.token_endpoint_auth_method
+        response = yield from self._endpoint_call(
+            "pushed_authorization_request_endpoint",
+            url,
+            self._secured_query(query),
+            None,
+            auth,
+            headers,
+            None,
+            self.token_endpoint_auth_method,
         )
-        response = yield request
         pushed = rfc9126.process_par_response(response, now=self.clock())
         self.authorization_request = pending
         short_url = rfc9126.authorization_url(endpoint, self.client_id, pushed.request_uri)

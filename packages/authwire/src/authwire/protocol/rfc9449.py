@@ -28,6 +28,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, JWKRegistry, OctKey
 
 from .._compat import URL, Response, httpx
+from ..token import is_dpop_token
 from .rfc6750 import parse_www_authenticate
 from .rfc7523 import KeyInput, SigningKey, _describe, _import_key, _OneAlgorithm, _resolve_alg
 
@@ -136,11 +137,6 @@ def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
         return JWKRegistry.import_key(dict(jwk)).thumbprint()
     except (JoseError, KeyError, ValueError, TypeError):
         raise ValueError("jwk is not a valid JWK (check 'kty' and its required members)") from None
-
-
-def is_dpop_token(token_type: object) -> bool:
-    """Whether a token response's ``token_type`` says the token is DPoP-bound. RFC 9449 §5."""
-    return isinstance(token_type, str) and token_type.lower() == "dpop"
 
 
 def authorization_header(access_token: str) -> str:
