@@ -22,7 +22,10 @@ __all__ = [
     "Response",
     "ResponseNotRead",
     "UseClientDefault",
+    "aread_at_most",
+    "build_redirect_request",
     "httpx",
+    "read_at_most",
     "reopenable",
 ]
 
@@ -30,6 +33,68 @@ RequestNotRead = httpx.RequestNotRead
 ResponseNotRead = httpx.ResponseNotRead
 USE_CLIENT_DEFAULT = httpx.USE_CLIENT_DEFAULT
 UseClientDefault = type(httpx.USE_CLIENT_DEFAULT)
+
+
+def _declared_length(response: Response) -> int | None:
+    value = response.headers.get("content-length", "")
+    return int(value) if value.isdigit() and len(value) < 20 else None
+
+
+def read_at_most(response: Response, limit: int) -> bool:
+    """Read ``response`` unless its body is longer than ``limit`` bytes (then close it).
+
+    Returns whether it was read. The declared length is checked first, then the decoded
+    length as it streams, so an endless or decompression-bomb body costs at most ``limit``
+    bytes (plus one chunk). The read body is kept where ``response.content`` finds it.
+    """
+    if hasattr(response, "_content"):
+        return len(response.content) <= limit
+    declared = _declared_length(response)
+    if declared is not None and declared > limit:
+        response.close()
+        return False
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > limit:
+            response.close()
+            return False
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
+    return True
+
+
+async def aread_at_most(response: Response, limit: int) -> bool:
+    """Async twin of :func:`read_at_most`."""
+    if hasattr(response, "_content"):
+        return len(response.content) <= limit
+    declared = _declared_length(response)
+    if declared is not None and declared > limit:
+        await response.aclose()
+        return False
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in response.aiter_bytes():
+        total += len(chunk)
+        if total > limit:
+            await response.aclose()
+            return False
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
+    return True
+
+
+def build_redirect_request(
+    client: Client | AsyncClient, request: Request, response: Response
+) -> Request:
+    """The request that follows ``response``'s redirect, as httpx itself would build it.
+
+    Method (303, and POST after 301/302, become GET), URL (relative ``Location`` joined),
+    headers (``Authorization`` dropped off-origin, cookies from the client's jar) and body
+    by httpx's own rules; ``request`` is the caller's request before any credential.
+    """
+    return client._build_redirect_request(request, response)
 
 
 def reopenable(client: Client | AsyncClient) -> None:

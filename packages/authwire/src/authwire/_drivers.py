@@ -8,8 +8,17 @@ A flow is a generator that yields *effects* and is sent their results:
 * a :class:`Call` — call a user function (a compliance hook, ``update_token``); on the async
   drivers an awaitable result is awaited, on the sync drivers it is refused;
 * :data:`ACQUIRE` / :data:`RELEASE` — take or give back the flow owner's lock (single-flight
-  renewal). A driver releases a lock still held when the flow ends, however it ends;
+  renewal). A driver releases a lock still held when the flow ends, however it ends. The
+  wait is bounded by the driver's ``lock_timeout`` (the request's pool timeout) and ends in
+  :class:`httpx.PoolTimeout`;
 * a :class:`Sleep` — wait on the flow owner's clock (polling); async waits are cancellable.
+
+A plain request is one to the authorization server (token, revocation, discovery, JWKS,
+...). Its answer is read up to ``max_bytes`` (:class:`ResponseTooLargeError` beyond), and a
+redirect is never followed (:class:`RedirectRefusedError`): following it would re-send the
+credentials to wherever it points. When an :class:`OAuthError` leaves the flow, every
+credential the flow's requests carried, and every secret ``secrets()`` names, is redacted
+from it (a server may echo them).
 
 The flow ``return``\\ s its result. Everything that differs between sync and async — sending,
 awaiting user callbacks, locking, sleeping — lives here and nowhere else (compare httpx's own
@@ -19,15 +28,17 @@ awaiting user callbacks, locking, sleeping — lives here and nowhere else (comp
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from ._clock import Clock, sleep_async, sleep_sync
-from ._compat import Request, Response
+from ._compat import Request, Response, aread_at_most, httpx, read_at_most
+from ._exceptions import OAuthError, RedirectRefusedError, ResponseTooLargeError
 
 __all__ = [
     "ACQUIRE",
+    "MAX_RESPONSE_BYTES",
     "RELEASE",
     "AsyncLock",
     "Call",
@@ -43,6 +54,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: The most bytes a driver reads of an authorization server's answer, unless told otherwise.
+MAX_RESPONSE_BYTES = 1 << 20
+
+Secrets = Callable[[], Iterable[str]]
 
 
 class _LockStep:
@@ -94,7 +110,7 @@ Flow = Generator[Effect, Any, T]
 
 
 class SyncLock(Protocol):
-    def acquire(self) -> bool: ...
+    def acquire(self, blocking: bool = ..., timeout: float = ...) -> bool: ...
     def release(self) -> None: ...
 
 
@@ -117,6 +133,67 @@ def _call_sync(call: Call) -> Any:
     return result
 
 
+def _lock_timeout() -> httpx.PoolTimeout:
+    return httpx.PoolTimeout("timed out waiting for another request's token renewal")
+
+
+def _acquire_sync(lock: SyncLock | None, timeout: float | None) -> None:
+    if not _require(lock).acquire(True, -1 if timeout is None else max(timeout, 0)):
+        raise _lock_timeout()
+
+
+async def _acquire_async(lock: AsyncLock | None, wait: float | None) -> None:
+    if wait is None:
+        await _require(lock).acquire()
+        return
+    import anyio
+
+    with anyio.move_on_after(max(wait, 0)) as scope:
+        await _require(lock).acquire()
+    if scope.cancelled_caught:
+        raise _lock_timeout()
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+
+
+def _check_answer(request: Request, response: Response, read: bool, limit: int) -> None:
+    """Refuse a redirect (followed or not) and an answer longer than ``limit``."""
+    if response.request is not request or response.has_redirect_location:
+        if response.request is not request:  # an httpx.Client(auth=...) followed it
+            target = _origin(response.request.url)
+        else:
+            try:
+                target = _origin(request.url.join(response.headers["location"]))
+            except (httpx.InvalidURL, ValueError, UnicodeError):
+                target = "an unparseable Location"
+        response.close()
+        raise RedirectRefusedError(
+            f"the {request.url.host} endpoint redirected to {target}; requests to the "
+            "authorization server never follow redirects (they carry credentials)",
+            status_code=response.status_code,
+            origin=target,
+        )
+    if not read:
+        raise ResponseTooLargeError(
+            f"the answer from {request.url.host} is larger than {limit} bytes (max_response_bytes)",
+            status_code=response.status_code,
+        )
+
+
+def _redacted(error: OAuthError, sent: list[Request], secrets: Secrets | None) -> None:
+    from ._redaction import request_secrets
+
+    found: set[str] = set()
+    for request in sent:
+        found |= request_secrets(request)
+    if secrets is not None:
+        found.update(s for s in secrets() if isinstance(s, str))
+    # longest first, so that a secret containing another is replaced whole
+    error.redact(sorted(found, key=len, reverse=True))
+
+
 class ResultBox(Generic[T]):
     """Where :func:`async_steps` leaves the flow's result (async generators cannot return)."""
 
@@ -124,9 +201,17 @@ class ResultBox(Generic[T]):
     value: T
 
 
-def sync_steps(flow: Flow[T], lock: SyncLock | None = None) -> Generator[Request, Response, T]:
+def sync_steps(
+    flow: Flow[T],
+    lock: SyncLock | None = None,
+    *,
+    lock_timeout: float | None = None,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+    secrets: Secrets | None = None,
+) -> Generator[Request, Response, T]:
     """Run ``flow``, yielding its requests to the caller (an ``httpx.Auth`` flow)."""
     held = False
+    sent: list[Request] = []
     try:
         value: Any = None
         error: BaseException | None = None
@@ -138,8 +223,12 @@ def sync_steps(flow: Flow[T], lock: SyncLock | None = None) -> Generator[Request
                 return result
             value, error = None, None
             if isinstance(effect, Request):
+                sent.append(effect)
                 response = yield effect
-                response.read()
+                try:
+                    _check_answer(effect, response, read_at_most(response, max_bytes), max_bytes)
+                except OAuthError as exc:
+                    error = exc
                 value = response
             elif isinstance(effect, Unread):
                 value = yield effect.request
@@ -151,11 +240,14 @@ def sync_steps(flow: Flow[T], lock: SyncLock | None = None) -> Generator[Request
             elif isinstance(effect, Sleep):
                 sleep_sync(effect.clock, effect.seconds)
             elif effect is ACQUIRE:
-                _require(lock).acquire()
+                _acquire_sync(lock, lock_timeout)
                 held = True
             elif effect is RELEASE:
                 held = False
                 _require(lock).release()
+    except OAuthError as exc:
+        _redacted(exc, sent, secrets)
+        raise
     finally:
         if held:
             _require(lock).release()
@@ -163,10 +255,17 @@ def sync_steps(flow: Flow[T], lock: SyncLock | None = None) -> Generator[Request
 
 
 async def async_steps(
-    flow: Flow[T], box: ResultBox[T], lock: AsyncLock | None = None
+    flow: Flow[T],
+    box: ResultBox[T],
+    lock: AsyncLock | None = None,
+    *,
+    lock_timeout: float | None = None,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+    secrets: Secrets | None = None,
 ) -> AsyncGenerator[Request, Response]:
     """Async twin of :func:`sync_steps`; the flow's result lands in ``box``."""
     held = False
+    sent: list[Request] = []
     try:
         value: Any = None
         error: BaseException | None = None
@@ -178,8 +277,13 @@ async def async_steps(
                 return
             value, error = None, None
             if isinstance(effect, Request):
+                sent.append(effect)
                 response = yield effect
-                await response.aread()
+                try:
+                    read = await aread_at_most(response, max_bytes)
+                    _check_answer(effect, response, read, max_bytes)
+                except OAuthError as exc:
+                    error = exc
                 value = response
             elif isinstance(effect, Unread):
                 value = yield effect.request
@@ -193,11 +297,14 @@ async def async_steps(
             elif isinstance(effect, Sleep):
                 await sleep_async(effect.clock, effect.seconds)
             elif effect is ACQUIRE:
-                await _require(lock).acquire()
+                await _acquire_async(lock, lock_timeout)
                 held = True
             elif effect is RELEASE:
                 held = False
                 _require(lock).release()
+    except OAuthError as exc:
+        _redacted(exc, sent, secrets)
+        raise
     finally:
         if held:
             _require(lock).release()
@@ -211,10 +318,17 @@ def _require(lock: T | None) -> T:
 
 
 def drive_sync(
-    flow: Flow[T], send: Callable[[Request], Response], lock: SyncLock | None = None
+    flow: Flow[T],
+    send: Callable[[Request], Response],
+    lock: SyncLock | None = None,
+    **options: Any,
 ) -> T:
-    """Run ``flow`` to completion, sending each request with ``send``."""
-    steps = sync_steps(flow, lock)
+    """Run ``flow`` to completion, sending each request with ``send``.
+
+    ``send`` must not follow redirects and should not read the body (``stream=True``):
+    the driver reads it, up to its limit. ``options`` are :func:`sync_steps`'s.
+    """
+    steps = sync_steps(flow, lock, **options)
     try:
         request = next(steps)
         while True:
@@ -230,10 +344,11 @@ async def drive_async(
     flow: Flow[T],
     send: Callable[[Request], Awaitable[Response]],
     lock: AsyncLock | None = None,
+    **options: Any,
 ) -> T:
     """Async twin of :func:`drive_sync`."""
     box: ResultBox[T] = ResultBox()
-    steps = async_steps(flow, box, lock)
+    steps = async_steps(flow, box, lock, **options)
     try:
         request = await anext(steps)
         while True:

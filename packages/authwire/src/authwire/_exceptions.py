@@ -13,7 +13,9 @@ Two families, never mixed:
     │   ├── MismatchingIssuerError     `iss` differs from the expected issuer (RFC 9207)
     │   └── MissingCodeError           no `code` and no error in the redirect
     ├── ResponseError                  an endpoint answered with something that is not OAuth
-    │   └── TokenResponseError         the token endpoint answered with no usable token
+    │   ├── TokenResponseError         the token endpoint answered with no usable token
+    │   ├── RedirectRefusedError       an authorization server endpoint answered with a redirect
+    │   └── ResponseTooLargeError      an answer longer than the client reads
     ├── MissingTokenError              a token is needed and none is known
     ├── InvalidTokenError              the resource server rejected the token
     ├── TokenExpiredError              expired, and nothing to renew it with
@@ -25,10 +27,20 @@ Two families, never mixed:
     └── IDTokenError                   an OpenID Connect ID token check failed
 
 No message built here ever contains a token, secret, key or signature: the text comes from
-the error code, the server's ``error_description`` and safe excerpts only.
+the error code, the server's ``error_description`` and safe excerpts only. What a server
+sends is cleaned on the way in (control, escape and bidi characters dropped, length capped),
+and the drivers :meth:`~OAuthError.redact` every secret the client knows before an error
+leaves a flow, so a server that echoes a secret back does not get it into a log.
+
+Every error of the family survives :func:`copy.copy` and :mod:`pickle` with its type and
+fields (a failed renewal is handed to each waiting request as its own copy).
 """
 
 from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "AccessDeniedError",
@@ -43,11 +55,75 @@ __all__ = [
     "MissingCodeError",
     "MissingTokenError",
     "OAuthError",
+    "RedirectRefusedError",
     "ResponseError",
+    "ResponseTooLargeError",
     "TokenExpiredError",
     "TokenResponseError",
     "UnsupportedTokenTypeError",
+    "clone_exception",
 ]
+
+#: The longest server-provided text kept in a message (``error_description``, a body excerpt).
+MAX_TEXT = 300
+#: The longest ``error`` code or ``error_uri`` kept.
+MAX_CODE = 100
+MAX_URI = 300
+_REDACTED = "[redacted]"
+_BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029")
+#: Secrets shorter than this are not searched for: they would blank out ordinary words.
+MIN_SECRET = 4
+
+
+def clean_text(value: object, limit: int = MAX_TEXT) -> str:
+    """Server text made safe to print, at most ``limit`` characters.
+
+    Control, escape, bidi and other invisible characters (Unicode categories C*) are
+    dropped and line breaks become spaces, so a server cannot forge log lines or reorder
+    what a reader sees.
+    """
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(
+            ch if ch.isprintable() else " " if ch in _BREAKS else ""
+            for ch in text
+            if ch.isprintable() or ch in _BREAKS or unicodedata.category(ch)[0] != "C"
+        )
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def _redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, _REDACTED)
+    return text
+
+
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+def clone_exception(error: BaseException) -> BaseException:
+    """A new exception of ``error``'s type with the same fields and no traceback.
+
+    Each request that waited for a renewal which failed gets its own copy (one exception
+    object raised in many threads or tasks would have its traceback rewritten under them).
+    Unlike :func:`copy.copy` this never calls ``__init__``, so it works for any signature.
+    """
+    cls = type(error)
+    try:
+        clone = cls.__new__(cls)
+        clone.args = error.args
+        clone.__dict__.update(getattr(error, "__dict__", {}))
+    except Exception:  # an exotic exception type: share the original rather than fail
+        return error
+    clone.__cause__ = error.__cause__
+    clone.__suppress_context__ = error.__suppress_context__
+    return clone
 
 
 class OAuthError(Exception):
@@ -66,12 +142,32 @@ class OAuthError(Exception):
         uri: str | None = None,
     ) -> None:
         if error is not None:
-            self.error = error
+            self.error = clean_text(error, MAX_CODE)
         if description is not None:
-            self.description = description
-        self.uri = uri
+            self.description = clean_text(description)
+        self.uri = None if uri is None else clean_text(uri, MAX_URI)
         self.extra = {}
-        super().__init__(self.error, self.description, uri)
+        super().__init__(self.error, self.description, self.uri)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt without calling __init__, whose signature differs per subclass
+        return (_rebuild, (type(self), self.args), dict(self.__dict__))
+
+    def redact(self, secrets: Iterable[str]) -> None:
+        """Replace each of ``secrets`` in this error's text (a server may echo them)."""
+        found = [s for s in secrets if len(s) >= MIN_SECRET]
+        if not found:
+            return
+        self.error = _redact(self.error, found)
+        if self.description is not None:
+            self.description = _redact(self.description, found)
+        if self.uri is not None:
+            self.uri = _redact(self.uri, found)
+        for name in ("excerpt", "reason"):
+            value = self.__dict__.get(name)
+            if isinstance(value, str):
+                self.__dict__[name] = _redact(value, found)
+        self.args = tuple(_redact(a, found) if isinstance(a, str) else a for a in self.args)
 
     def __str__(self) -> str:
         text = self.error
@@ -134,7 +230,8 @@ class ResponseError(OAuthError):
         error: str | None = None,
     ) -> None:
         self.status_code = status_code
-        self.excerpt = excerpt
+        self.excerpt = None if excerpt is None else clean_text(excerpt)
+        excerpt = self.excerpt
         parts = [description or self._default]
         if status_code is not None:
             parts.append(f"HTTP {status_code}")
@@ -152,6 +249,31 @@ class TokenResponseError(ResponseError):
 
     error = "invalid_token_response"
     _default = "the token endpoint returned no token"
+
+
+class RedirectRefusedError(ResponseError):
+    """An authorization server endpoint answered with a redirect, which is never followed.
+
+    Following it would re-send the client's credentials (a refresh token, a code and its
+    verifier, the client secret) to wherever the ``Location`` points. ``location_origin``
+    names where that was.
+    """
+
+    error = "redirect_refused"
+    _default = "the endpoint answered with a redirect, which is not followed"
+
+    def __init__(
+        self, description: str | None = None, *, status_code: int | None = None, origin: str = ""
+    ) -> None:
+        self.location_origin = clean_text(origin, MAX_URI)
+        super().__init__(description, status_code=status_code)
+
+
+class ResponseTooLargeError(ResponseError):
+    """An endpoint's answer is longer than the client reads (``max_response_bytes``)."""
+
+    error = "response_too_large"
+    _default = "the endpoint's answer is larger than the client reads"
 
 
 class MissingTokenError(OAuthError):

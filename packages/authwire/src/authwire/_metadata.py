@@ -7,7 +7,45 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-__all__ = ["is_metadata_name", "split_kwargs"]
+__all__ = ["CLIENT_SIDE_NAMES", "check_metadata", "is_metadata_name", "split_kwargs"]
+
+#: Names that describe this client or its requests, never the provider: a discovery
+#: document that carries them (``nonce``, ``prompt``, ``id_token_signed_response_alg``...)
+#: must not change how the client behaves. Provider metadata (RFC 8414 §2, Discovery §3)
+#: and client registration (RFC 7591 §2, OpenID Connect Registration §2) are different
+#: namespaces; only ``require_pushed_authorization_requests`` is in both (RFC 9126 §5, §6).
+CLIENT_SIDE_NAMES = frozenset(
+    {
+        "grant_type",
+        "response_type",
+        "response_mode",
+        "nonce",
+        "prompt",
+        "login_hint",
+        "max_age",
+        "acr_values",
+        "display",
+        "ui_locales",
+        "claims",
+        "audience",
+        "resource",
+        "id_token_hint",
+        "id_token_signed_response_alg",
+        "userinfo_signed_response_alg",
+        "require_auth_time",
+        "request_object_signing_alg",
+        "require_signed_request_object",
+        "dpop_bound_access_tokens",
+        "client_id",
+        "client_secret",
+        "redirect_uri",
+        "redirect_uris",
+        "scope",
+        "token_endpoint_auth_method",
+        "token_endpoint_auth_signing_alg",
+        "jwks",
+    }
+)
 
 # RFC 8414 §2, OpenID Connect Discovery 1.0 §3, and the authorization-request parameters
 # Authlib users pass to the constructor to have them sent on every authorization URL.
@@ -67,6 +105,45 @@ _SUFFIXES = ("_supported",)  # capability flags: harmless if unknown
 
 def is_metadata_name(name: str) -> bool:
     return name in _NAMES or name.endswith(_SUFFIXES)
+
+
+_STRINGS = frozenset({"issuer", "grant_type", "response_type", "response_mode", "nonce"})
+_FLAGS = frozenset(
+    {
+        "require_pushed_authorization_requests",
+        "require_request_uri_registration",
+        "tls_client_certificate_bound_access_tokens",
+        "frontchannel_logout_session_required",
+        "backchannel_logout_session_required",
+        "require_auth_time",
+        "require_signed_request_object",
+        "dpop_bound_access_tokens",
+    }
+)
+_NOT_A_URL = (bool, int, float, list, tuple, set, frozenset, dict, bytes)
+
+
+def check_metadata(metadata: Mapping[str, Any]) -> None:
+    """Refuse, at construction, a value whose type cannot be right for its name.
+
+    An ``id_token_signed_response_alg`` given as a list, say, would otherwise be accepted
+    and fail only after the authorization code was redeemed.
+    """
+    for name, value in metadata.items():
+        if value is None:
+            continue
+        if name in _STRINGS or name.endswith(("_alg", "_enc")):
+            if not isinstance(value, str) or not value:
+                raise TypeError(f"{name} must be a non-empty str, not {type(value).__name__}")
+        elif name in _FLAGS:
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} must be True or False, not {type(value).__name__}")
+        elif name.endswith(("_endpoint", "_uri")) and isinstance(value, _NOT_A_URL):
+            raise TypeError(f"{name} must be a URL (a str), not {type(value).__name__}")
+        elif name == "max_age" and (
+            isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit()
+        ):
+            raise ValueError(f"max_age must be a whole number of seconds, not {value!r}")
 
 
 @cache

@@ -31,6 +31,7 @@ class EngineParts:
     allow_insecure_transport: bool
     token_endpoint_auth_method: str
     authorization_request: AuthorizationRequest | None
+    trusted_audiences: frozenset[str]
     _token: OAuth2Token | None
     _hooks: dict[str, list[Callable[..., Any]]]
 
@@ -48,6 +49,9 @@ class EngineParts:
         hook: str | None,
         auth_method: str | None = None,
     ) -> Flow[Response]:
+        raise NotImplementedError
+
+    def _response_hooks(self, kind: str, response: Response) -> Flow[Response]:
         raise NotImplementedError
 
     def _hold_one_time_token(self, token: OAuth2Token) -> None:

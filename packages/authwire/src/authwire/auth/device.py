@@ -60,8 +60,7 @@ class DeviceFlow(EngineParts):
             "device_authorization_request",
             self.token_endpoint_auth_method,
         )
-        for fn in self._hooks["device_authorization_response"]:
-            response = yield Call(fn, (response,))
+        response = yield from self._response_hooks("device_authorization_response", response)
         return rfc8628.process_device_authorization_response(response, now=self.clock())
 
     def poll_device_token_flow(

@@ -8,20 +8,38 @@ only choose the driver and the lock.
 
 from __future__ import annotations
 
-import copy
 import logging
 import secrets
 import threading
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from .._clock import Clock, system_clock
 from .._compat import Auth, Request, Response, httpx
-from .._drivers import ACQUIRE, RELEASE, Call, Flow, ResultBox, Unread, async_steps, sync_steps
-from .._exceptions import MissingTokenError, TokenExpiredError, UnsupportedTokenTypeError
-from .._metadata import is_metadata_name
-from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662, rfc9207
+from .._drivers import (
+    ACQUIRE,
+    MAX_RESPONSE_BYTES,
+    RELEASE,
+    Call,
+    Flow,
+    ResultBox,
+    T,
+    Unread,
+    async_steps,
+    drive_async,
+    drive_sync,
+    sync_steps,
+)
+from .._exceptions import (
+    MismatchingStateError,
+    MissingTokenError,
+    TokenExpiredError,
+    UnsupportedTokenTypeError,
+    clone_exception,
+)
+from .._metadata import check_metadata, is_metadata_name
+from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662
 from ..protocol._transport import check_transport
 from ..protocol.client_auth import (
     CLIENT_SECRET_BASIC,
@@ -34,7 +52,7 @@ from ..protocol.client_auth import (
 )
 from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
 from ..protocol.rfc8707 import check_resource
-from ..token import OAuth2Token, is_dpop_token
+from ..token import SECRET_TOKEN_FIELDS, OAuth2Token, is_dpop_token
 from .device import DeviceFlow
 from .dpop import DPoPSupport
 from .openid import OpenIDConnect
@@ -168,13 +186,27 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         clock: Clock = system_clock,
         dpop: Any = None,
         request_object_key: Any = None,
+        trusted_audiences: Iterable[str] = (),
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         **metadata: Any,
     ) -> None:
         for name in metadata:
             if not is_metadata_name(name):
                 raise TypeError(f"OAuth2Auth() got an unexpected keyword argument {name!r}")
+        check_metadata(metadata)
         if client_id is not None and not isinstance(client_id, str):
             raise TypeError(f"client_id must be a str, not {type(client_id).__name__}")
+        _check_secret(client_secret)
+        if state is not None and not isinstance(state, str):
+            raise TypeError(f"state must be a str, not {type(state).__name__}")
+        if redirect_uri is not None and not isinstance(redirect_uri, str):
+            raise TypeError(f"redirect_uri must be a str, not {type(redirect_uri).__name__}")
+        if (
+            isinstance(max_response_bytes, bool)
+            or not isinstance(max_response_bytes, int)
+            or max_response_bytes < 1
+        ):
+            raise ValueError("max_response_bytes must be a positive whole number of bytes")
         if token_placement not in TOKEN_PLACEMENTS:
             raise ValueError(
                 f"token_placement must be 'header', 'body' or 'uri', not {token_placement!r}"
@@ -194,7 +226,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             token_endpoint_auth_method = CLIENT_SECRET_BASIC if client_secret else NONE
         self.token_endpoint_auth_method = token_endpoint_auth_method
         self.revocation_endpoint_auth_method = revocation_endpoint_auth_method
-        self.scope = scope
+        # a generator would be used up by the first request: keep its items
+        self.scope = scope if scope is None or isinstance(scope, str) else tuple(scope)
+        rfc6749.scope_to_string(self.scope)  # item types checked now, not on first use
         self.redirect_uri = redirect_uri
         self.token_placement = token_placement
         self.update_token = update_token
@@ -203,6 +237,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         self.code_challenge_method = code_challenge_method
         self.allow_insecure_transport = allow_insecure_transport
         self.clock = clock
+        self.max_response_bytes = max_response_bytes
+        self.trusted_audiences = _audiences(trusted_audiences)
         self.metadata: dict[str, Any] = dict(metadata)
         self.authorization_request: AuthorizationRequest | None = None
         #: Parameters added to every authorization URL unless the call gives them
@@ -218,6 +254,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         self._failure: Exception | None = None
         self.thread_lock = threading.Lock()
         self._async_lock: anyio.Lock | None = None
+        #: "sync" or "async" once a flow has run: one engine serves one world (its lock
+        #: cannot make a thread and an event loop wait for each other)
+        self._world: str | None = None
         self._ready: tuple[OAuth2Token, Any, Any, float, str] | None = None
         self._setup_dpop(dpop)
         self._setup_request_objects(request_object_key)
@@ -232,6 +271,80 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
 
             self._async_lock = anyio.Lock()
         return self._async_lock
+
+    # -- driving flows ----------------------------------------------------------------------
+
+    def _enter(self, world: str) -> None:
+        """Refuse, before any request, a flow this engine cannot finish in ``world``."""
+        if self._world != world:
+            if self._world is not None:
+                raise TypeError(
+                    f"this OAuth2Auth already serves {self._world} clients and cannot serve "
+                    f"{world} ones: single-flight renewal cannot make threads and an event "
+                    "loop wait for each other, so both would refresh with the same refresh "
+                    "token. Give each its own engine (pass token= to share the token)"
+                )
+            self._world = world
+        if world == "sync":
+            named = [("update_token", self.update_token)] + [
+                (f"the {kind} hook", fn) for kind, fns in self._hooks.items() for fn in fns
+            ]
+            for what, fn in named:
+                if fn is not None and _is_coroutine_function(fn):
+                    raise TypeError(
+                        f"{what} is a coroutine function and a sync client cannot await it; "
+                        "pass a plain function, or use the async client"
+                    )
+
+    def _known_secrets(self) -> list[str]:
+        """What the client holds that an error message must never show."""
+        found: list[str] = []
+        if isinstance(self.client_secret, str):
+            found.append(self.client_secret)
+        token = self._token
+        if token is not None:
+            found.extend(
+                v for k, v in token.items() if k in SECRET_TOKEN_FIELDS and isinstance(v, str)
+            )
+        pending = self.authorization_request
+        if pending is not None and pending.code_verifier:
+            found.append(pending.code_verifier)
+        return found
+
+    def _options(self, wait: float | None) -> dict[str, Any]:
+        return {
+            "lock_timeout": wait,
+            "max_bytes": self.max_response_bytes,
+            "secrets": self._known_secrets,
+        }
+
+    def run_sync(
+        self, flow: Flow[T], send: Callable[[Request], Response], wait: float | None = None
+    ) -> T:
+        """Run one of this engine's flows on a sync client; ``wait`` bounds lock waits.
+
+        ``send`` must send without following redirects (see :func:`authwire._drivers`).
+        """
+        try:
+            self._enter("sync")
+        except BaseException:
+            flow.close()
+            raise
+        return drive_sync(flow, send, self.thread_lock, **self._options(wait))
+
+    async def run_async(
+        self,
+        flow: Flow[T],
+        send: Callable[[Request], Awaitable[Response]],
+        wait: float | None = None,
+    ) -> T:
+        """Async twin of :meth:`run_sync` (asyncio and trio)."""
+        try:
+            self._enter("async")
+        except BaseException:
+            flow.close()
+            raise
+        return await drive_async(flow, send, self.async_lock, **self._options(wait))
 
     # -- plain state ------------------------------------------------------------------------
 
@@ -370,17 +483,70 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         return authorization_url, pending.state
 
     def _validate_authorization_response(
-        self, url: str, state: str | None, *, require_code: bool = True
+        self, url: str, state: str, *, require_code: bool = True
     ) -> dict[str, str]:
-        params = rfc6749.parse_authorization_response(url, state=None, require_code=False)
-        rfc9207.validate_issuer(
-            params,
-            expected=self.metadata.get("issuer"),
-            required=bool(self.metadata.get("authorization_response_iss_parameter_supported")),
+        """The callback's parameters once repeats, ``state``, ``iss`` and ``error`` are checked.
+
+        RFC 6749 §3.1, §4.1.2, §10.12; RFC 9207 §2.4.
+        """
+        issuer = self.metadata.get("issuer")
+        return rfc6749.parse_authorization_response(
+            url,
+            state=state,
+            require_code=require_code,
+            issuer=issuer if isinstance(issuer, str) else None,
+            issuer_required=bool(
+                self.metadata.get("authorization_response_iss_parameter_supported")
+            ),
         )
-        return rfc6749.parse_authorization_response(url, state=state, require_code=require_code)
+
+    def _callback_state(self, state: str | None) -> str:
+        """The state a callback must carry; taking it consumes the pending request.
+
+        Fails closed: with no pending request and no ``state=`` there is nothing to check
+        the callback against (a new worker, a replayed callback, a forged one), and it is
+        refused rather than exchanged unchecked. RFC 6749 §10.12, RFC 9700 §4.7.1.
+        """
+        pending = self.authorization_request
+        expected = state or (pending.state if pending is not None else None) or self.state
+        if expected is None:
+            raise MismatchingStateError(
+                description=(
+                    "no authorization request is pending and no state= was given, so the "
+                    "callback cannot be checked; restore the request (authorization_request="
+                    "AuthorizationRequest.from_dict(...)) or pass the state you sent"
+                )
+            )
+        return expected
+
+    def _consume_authorization(self) -> None:
+        """A callback was exchanged: its request (and a constructor ``state``) is spent."""
+        self.authorization_request = None
+        self.state = None
 
     # -- token requests (RFC 6749 §4, §6) ---------------------------------------------------
+
+    def _request_hooks(
+        self, kind: str, url: str, headers: dict[str, str], body: str
+    ) -> Flow[tuple[str, dict[str, str], str]]:
+        """Run the ``kind`` hooks on a request about to be built; each returns the triple."""
+        for fn in self._hooks[kind]:
+            result = yield Call(fn, (url, headers, body))
+            url, headers, raw = _hook_result(kind, fn, result)
+            body = raw.decode("utf-8") if isinstance(raw, bytes) else raw or ""
+        return url, headers, body
+
+    def _response_hooks(self, kind: str, response: Response) -> Flow[Response]:
+        """Run the ``kind`` hooks on a response; each returns the (possibly new) response."""
+        for fn in self._hooks[kind]:
+            result = yield Call(fn, (response,))
+            if not isinstance(result, Response):
+                raise TypeError(
+                    f"the {kind} compliance hook {_name(fn)} must return the httpx.Response, "
+                    f"not {type(result).__name__}"
+                )
+            response = result
+        return response
 
     def _client_request(
         self,
@@ -439,8 +605,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         text = rfc6749.build_token_request_body(grant_type, params, body)
         all_headers = {"Accept": "application/json", "Content-Type": Form}
         all_headers.update(headers or {})
-        for fn in self._hooks[f"{hook}_request"]:
-            url, all_headers, text = yield Call(fn, (url, all_headers, text))
+        url, all_headers, text = yield from self._request_hooks(
+            f"{hook}_request", url, all_headers, text
+        )
 
         def build() -> Request:
             # client authentication afresh on each send: an assertion's jti is single-use
@@ -456,8 +623,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             request = build()
             response = yield request
             self._dpop_nonce_retry(request, response)
-        for fn in self._hooks[f"{hook}_response"]:
-            response = yield Call(fn, (response,))
+        response = yield from self._response_hooks(f"{hook}_response", response)
         token = rfc6749.process_token_response(response, clock=self.clock)
         self._check_dpop_binding(token)
         return token
@@ -475,21 +641,26 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
     ) -> Flow[OAuth2Token]:
         """Obtain a token by any grant; see :meth:`OAuth2Client.fetch_token`. RFC 6749 §4."""
         authorization_response = params.pop("authorization_response", None)
+        if state is not None and not isinstance(state, str):
+            raise TypeError(f"state must be a str, not {type(state).__name__}")
+        if authorization_response is not None and not isinstance(authorization_response, str):
+            raise TypeError(
+                "authorization_response must be the callback URL as a str, "
+                f"not {type(authorization_response).__name__}"
+            )
         pending = self.authorization_request
-        expected_state = state or (pending.state if pending else None) or self.state
         if authorization_response is not None:
+            expected_state = self._callback_state(state)
             implicit = grant_type == rfc6749.IMPLICIT or (
                 grant_type is None
                 and "token" in str(self.metadata.get("response_type", "code")).split()
             )
             if implicit:
-                response_params = self._validate_authorization_response(
-                    str(authorization_response), expected_state, require_code=False
+                self._validate_authorization_response(
+                    authorization_response, expected_state, require_code=False
                 )
-                token = rfc6749.token_from_fragment(
-                    str(authorization_response), state=expected_state
-                )
-                del response_params
+                self._consume_authorization()
+                token = rfc6749.token_from_fragment(authorization_response, state=None)
                 yield from self._check_id_token_flow(
                     token,
                     nonce=pending.nonce if pending is not None else None,
@@ -498,8 +669,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
                 self._token = token
                 return token
             response_params = self._validate_authorization_response(
-                str(authorization_response), expected_state
+                authorization_response, expected_state
             )
+            self._consume_authorization()
             params["code"] = response_params["code"]
             grant_type = grant_type or rfc6749.AUTHORIZATION_CODE
         endpoint = self._endpoint(url, "token_endpoint")
@@ -718,13 +890,18 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             assert token is not None
             return token
         if self._renewals != renewals and self._failure is not None:
-            # we queued behind a renewal that failed: report it rather than retry in a herd
-            raise copy.copy(self._failure).with_traceback(None)
+            # we queued behind a renewal that failed: report it rather than retry in a herd,
+            # each waiter with its own copy of the error (same type, same fields)
+            raise clone_exception(self._failure)
         self._renewals += 1
         try:
             new, update_kwargs = yield from self._renew(token)
         except Exception as exc:
             self._failure = exc
+            raise
+        except BaseException:
+            # cancelled (or closed) before an outcome: the next in line renews
+            self._failure = None
             raise
         self._failure = None
         self._token = new
@@ -761,7 +938,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
                 content: bytes | None = request.content
             except httpx.RequestNotRead:
                 content = None
-            url, headers, body = yield Call(fn, (str(request.url), dict(request.headers), content))
+            result = yield Call(fn, (str(request.url), dict(request.headers), content))
+            url, headers, body = _hook_result("protected_request", fn, result)
             request = Request(
                 request.method,
                 url,
@@ -852,10 +1030,20 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             return None
         return token, cached[4]
 
+    def _sync_steps(self, flow: Flow[None], request: Request) -> Generator[Request, Response, None]:
+        self._enter("sync")
+        return sync_steps(flow, self.thread_lock, **self._options(_pool_timeout(request)))
+
+    def _async_steps(self, flow: Flow[None], request: Request) -> AsyncGenerator[Request, Response]:
+        self._enter("async")
+        return async_steps(
+            flow, ResultBox(), self.async_lock, **self._options(_pool_timeout(request))
+        )
+
     def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
         ready = self._ready_header(request)
         if ready is None:
-            return sync_steps(self.protected_flow(request), self.thread_lock)
+            return self._sync_steps(self.protected_flow(request), request)
         return self._sync_ready(request, *ready)
 
     def _sync_ready(
@@ -864,12 +1052,12 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         request.headers["Authorization"] = header
         response = yield request
         if response.status_code == 401:
-            yield from sync_steps(self._retry_flow(request, token, response), self.thread_lock)
+            yield from self._sync_steps(self._retry_flow(request, token, response), request)
 
     def async_auth_flow(self, request: Request) -> AsyncGenerator[Request, Response]:
         ready = self._ready_header(request)
         if ready is None:
-            return async_steps(self.protected_flow(request), ResultBox(), self.async_lock)
+            return self._async_steps(self.protected_flow(request), request)
         return self._async_ready(request, *ready)
 
     async def _async_ready(
@@ -878,9 +1066,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         request.headers["Authorization"] = header
         response = yield request
         if response.status_code == 401:
-            steps = async_steps(
-                self._retry_flow(request, token, response), ResultBox(), self.async_lock
-            )
+            steps = self._async_steps(self._retry_flow(request, token, response), request)
             try:
                 sent = await anext(steps)
                 while True:
@@ -928,8 +1114,10 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         text = "&".join(part for part in (body, rfc6749.form_body(params)) if part)
         all_headers = {"Accept": "application/json", "Content-Type": Form}
         all_headers.update(headers or {})
-        for fn in self._hooks[hook] if hook is not None else ():
-            endpoint, all_headers, text = yield Call(fn, (endpoint, all_headers, text))
+        if hook is not None:
+            endpoint, all_headers, text = yield from self._request_hooks(
+                hook, endpoint, all_headers, text
+            )
         method = auth_method or self.revocation_endpoint_auth_method
         method = method or self.token_endpoint_auth_method
         request = self._client_request("POST", endpoint, all_headers, text, auth, method)
@@ -974,6 +1162,58 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         )
         rfc7662.process_introspection_response(response)
         return response
+
+
+def _name(fn: object) -> str:
+    return str(getattr(fn, "__qualname__", None) or type(fn).__name__)
+
+
+def _hook_result(kind: str, fn: object, result: Any) -> tuple[str, dict[str, str], Any]:
+    """A request hook's ``(url, headers, body)``, or a TypeError naming the hook."""
+    if (
+        not isinstance(result, tuple)
+        or len(result) != 3
+        or not isinstance(result[0], str | httpx.URL)
+        or not isinstance(result[1], Mapping)
+        or not (result[2] is None or isinstance(result[2], str | bytes))
+    ):
+        raise TypeError(
+            f"the {kind} compliance hook {_name(fn)} must return (url, headers, body), "
+            f"not {type(result).__name__}"
+        )
+    url, headers, body = result
+    return str(url), dict(headers), body
+
+
+def _pool_timeout(request: Request) -> float | None:
+    """How long a request may wait for the renewal lock: its pool timeout.
+
+    Waiting behind another request's renewal is waiting for a shared resource before the
+    request can go out, as waiting for a pooled connection is; httpx users bound that with
+    ``Timeout(pool=...)`` (or one number for all four), and get ``httpx.PoolTimeout``.
+    """
+    timeout = request.extensions.get("timeout")
+    value = timeout.get("pool") if isinstance(timeout, Mapping) else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _check_secret(secret: object) -> None:
+    """A client secret is a str, bytes, or a key (for ``private_key_jwt``): never a number."""
+    if isinstance(secret, bool | int | float | complex | list | tuple | set | frozenset):
+        raise TypeError(
+            f"client_secret must be a str (or a key for private_key_jwt), "
+            f"not {type(secret).__name__}"
+        )
+
+
+def _audiences(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        value = (value,)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise TypeError("trusted_audiences must be an iterable of non-empty str")
+    return frozenset(items)
 
 
 def _int_or_none(value: Any) -> int | None:

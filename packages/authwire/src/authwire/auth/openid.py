@@ -66,7 +66,9 @@ class OpenIDConnect(EngineParts):
         """Fetch the provider's metadata; values given to the constructor win.
 
         The document's ``issuer`` must be the one asked for (Discovery 1.0 §4.3,
-        RFC 8414 §3.3).
+        RFC 8414 §3.3). Members that belong to a client's registration or its requests
+        (:data:`authwire._metadata.CLIENT_SIDE_NAMES`) are ignored: the provider cannot set
+        this client's nonce, prompt or accepted ID-token algorithm.
         """
         from ..protocol import oidc_discovery
 
@@ -80,8 +82,12 @@ class OpenIDConnect(EngineParts):
             kind=kind,  # type: ignore[arg-type]
             allow_insecure_transport=self.allow_insecure_transport,
         )
+        from .._metadata import CLIENT_SIDE_NAMES
+
         for name, value in document.items():
-            self.metadata.setdefault(name, value)
+            # the provider describes itself; it does not configure this client
+            if name not in CLIENT_SIDE_NAMES:
+                self.metadata.setdefault(name, value)
         self._jwks = None
         return dict(document)
 
@@ -185,6 +191,7 @@ class OpenIDConnect(EngineParts):
             now=self.clock(),
             access_token=access_token if isinstance(access_token, str) else None,
             code=code,
+            trusted_audiences=self.trusted_audiences,
         )
 
     def _check_id_token_flow(

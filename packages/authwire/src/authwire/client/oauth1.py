@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self
 
-from .._compat import URL, AsyncClient, Client, Request, Response
+from .._compat import URL, Request, Response
 from .._drivers import Flow, drive_async, drive_sync
 from .._exceptions import AuthorizationResponseError, MissingTokenError, OAuthError
 from ..auth.oauth1 import OAuth1Auth, fetch_access_token_flow, fetch_request_token_flow
@@ -25,6 +25,7 @@ from ..protocol.rfc5849 import (
     build_authorization_url,
     parse_authorization_response,
 )
+from ._sending import AsyncSending, SyncSending
 
 __all__ = ["AsyncOAuth1Client", "OAuth1Client"]
 
@@ -95,6 +96,7 @@ class _OAuth1ClientBase:
             realm=realm,
         )
         self._verifier = verifier
+        self._client_secret = client_secret
         self._token_extra = extra
         self.redirect_uri = redirect_uri
         #: The provider's endpoints, used when a step is called without a URL.
@@ -203,6 +205,11 @@ class _OAuth1ClientBase:
 
     # -- steps 1 and 3 as flows, driven by the subclasses -----------------------------------
 
+    def _secrets(self) -> list[str]:
+        """What an error message must never show (see :mod:`authwire._drivers`)."""
+        held = (self._client_secret, self._oauth1.token_secret, self._verifier)
+        return [s for s in held if isinstance(s, str) and s]
+
     def _request_token_flow(
         self, request: Request, realm: str | Iterable[str] | None
     ) -> Flow[OAuth1Token]:
@@ -224,7 +231,7 @@ class _OAuth1ClientBase:
         return self._store_token(token)
 
 
-class OAuth1Client(_OAuth1ClientBase, Client):
+class OAuth1Client(_OAuth1ClientBase, SyncSending):
     """An ``httpx.Client`` whose every request is signed with OAuth 1.0a.
 
     ``OAuth1Client(client_id, client_secret=None, token=None, token_secret=None,
@@ -243,7 +250,8 @@ class OAuth1Client(_OAuth1ClientBase, Client):
         RFC 5849 §2.1.
         """
         request = self.build_request("POST", self._url(url, "request_token_url"), **kwargs)
-        return drive_sync(self._request_token_flow(request, realm), self._send_signed)
+        flow = self._request_token_flow(request, realm)
+        return drive_sync(flow, self._send_signed, secrets=self._secrets)
 
     def fetch_access_token(
         self, url: str | URL | None = None, verifier: str | None = None, **kwargs: Any
@@ -253,13 +261,14 @@ class OAuth1Client(_OAuth1ClientBase, Client):
         RFC 5849 §2.3.
         """
         request = self.build_request("POST", self._url(url, "access_token_url"), **kwargs)
-        return drive_sync(self._access_token_flow(request, verifier), self._send_signed)
+        flow = self._access_token_flow(request, verifier)
+        return drive_sync(flow, self._send_signed, secrets=self._secrets)
 
     def _send_signed(self, request: Request) -> Response:
-        return self.send(request, auth=None)  # the flow signed it already
+        return self._send_endpoint(request, {})  # the flow signed it already
 
 
-class AsyncOAuth1Client(_OAuth1ClientBase, AsyncClient):
+class AsyncOAuth1Client(_OAuth1ClientBase, AsyncSending):
     """The ``httpx.AsyncClient`` twin of :class:`OAuth1Client`; the token steps are awaited.
 
     RFC 5849.
@@ -270,18 +279,20 @@ class AsyncOAuth1Client(_OAuth1ClientBase, AsyncClient):
     ) -> OAuth1Token:
         """Step 1, as :meth:`OAuth1Client.fetch_request_token`. RFC 5849 §2.1."""
         request = self.build_request("POST", self._url(url, "request_token_url"), **kwargs)
-        return await drive_async(self._request_token_flow(request, realm), self._send_signed)
+        flow = self._request_token_flow(request, realm)
+        return await drive_async(flow, self._send_signed, secrets=self._secrets)
 
     async def fetch_access_token(
         self, url: str | URL | None = None, verifier: str | None = None, **kwargs: Any
     ) -> OAuth1Token:
         """Step 3, as :meth:`OAuth1Client.fetch_access_token`. RFC 5849 §2.3."""
         request = self.build_request("POST", self._url(url, "access_token_url"), **kwargs)
-        return await drive_async(self._access_token_flow(request, verifier), self._send_signed)
+        flow = self._access_token_flow(request, verifier)
+        return await drive_async(flow, self._send_signed, secrets=self._secrets)
 
     async def close(self) -> None:
         """``await client.close()``, as Authlib's async clients allow; same as ``aclose()``."""
         await self.aclose()
 
     async def _send_signed(self, request: Request) -> Response:
-        return await self.send(request, auth=None)  # the flow signed it already
+        return await self._send_endpoint(request, {})  # the flow signed it already

@@ -12,11 +12,12 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Self
 
 from .._compat import AsyncClient, Client, Request, Response, reopenable
-from .._drivers import Flow, T, drive_async, drive_sync
+from .._drivers import Flow, T
 from .._metadata import split_kwargs
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
 from ..protocol import rfc7636
 from ..token import OAuth2Token
+from ._sending import AsyncSending, SyncSending, lock_wait, request_options
 
 if TYPE_CHECKING:
     from ..auth.device import Progress
@@ -188,6 +189,9 @@ class _OAuth2ClientBase:
         self._oauth.register_compliance_hook(hook_type, hook)
 
 
+_NO_OPTIONS: Mapping[str, Any] = {}
+
+
 def _withholding(kwargs: dict[str, Any], withhold_token: bool) -> dict[str, Any]:
     if withhold_token:
         if "auth" in kwargs:
@@ -196,7 +200,7 @@ def _withholding(kwargs: dict[str, Any], withhold_token: bool) -> dict[str, Any]
     return kwargs
 
 
-class OAuth2Client(_OAuth2ClientBase, Client):
+class OAuth2Client(_OAuth2ClientBase, SyncSending):
     """An :class:`httpx.Client` that fetches, presents and renews an OAuth 2 token.
 
     Every ``httpx.Client`` argument passes through; other keyword arguments are provider
@@ -206,11 +210,11 @@ class OAuth2Client(_OAuth2ClientBase, Client):
 
     _httpx_class = Client
 
-    def _drive(self, flow: Flow[T]) -> T:
-        return drive_sync(flow, self._send_unauthenticated, self._oauth.thread_lock)
+    def _drive(self, flow: Flow[T], options: Mapping[str, Any] = _NO_OPTIONS) -> T:
+        def send(request: Request) -> Response:
+            return self._send_endpoint(request, options)
 
-    def _send_unauthenticated(self, request: Request) -> Response:
-        return self.send(request, auth=None)
+        return self._oauth.run_sync(flow, send, lock_wait(self, options))
 
     def fetch_token(
         self,
@@ -229,10 +233,12 @@ class OAuth2Client(_OAuth2ClientBase, Client):
         checked and the code, PKCE verifier and redirect URI of the pending request are used.
         The password and implicit grants are legacy (RFC 9700 §2.4): prefer the code flow.
         """
+        options = request_options(kwargs)
         return self._drive(
             self._oauth.fetch_token_flow(
                 url, body, method, headers, auth, grant_type, state, **kwargs
-            )
+            ),
+            options,
         )
 
     def refresh_token(
@@ -245,8 +251,10 @@ class OAuth2Client(_OAuth2ClientBase, Client):
         **kwargs: Any,
     ) -> OAuth2Token:
         """Refresh the token now and hand the result to ``update_token``. RFC 6749 §6."""
+        options = request_options(kwargs)
         return self._drive(
-            self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs)
+            self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs),
+            options,
         )
 
     @classmethod
@@ -284,21 +292,27 @@ class OAuth2Client(_OAuth2ClientBase, Client):
 
         RFC 9126 §2, §4. With a request-object key they are signed (RFC 9101, by reference).
         """
+        options = request_options(kwargs)
         return self._drive(
-            self._oauth.push_authorization_request_flow(url, state, code_verifier, **kwargs)
+            self._oauth.push_authorization_request_flow(url, state, code_verifier, **kwargs),
+            options,
         )
 
     def start_authorization(
         self, state: str | None = None, code_verifier: str | None = None, **kwargs: Any
     ) -> tuple[str, str]:
         """Where to send the user: pushed (RFC 9126) when the provider requires it, else plain."""
-        return self._drive(self._oauth.start_authorization_flow(state, code_verifier, **kwargs))
+        options = request_options(kwargs)
+        return self._drive(
+            self._oauth.start_authorization_flow(state, code_verifier, **kwargs), options
+        )
 
     def request_device_authorization(
         self, url: str | None = None, scope: str | Iterable[str] | None = None, **kwargs: Any
     ) -> DeviceAuthorization:
         """Start the device flow: the codes to show the user. RFC 8628 §3.1."""
-        return self._drive(self._oauth.device_authorization_flow(url, scope, **kwargs))
+        options = request_options(kwargs)
+        return self._drive(self._oauth.device_authorization_flow(url, scope, **kwargs), options)
 
     def poll_device_token(
         self,
@@ -310,7 +324,10 @@ class OAuth2Client(_OAuth2ClientBase, Client):
 
         RFC 8628 §3.4, §3.5; ``progress`` gets the user code and the countdown.
         """
-        return self._drive(self._oauth.poll_device_token_flow(authorization, progress, **kwargs))
+        options = request_options(kwargs)
+        return self._drive(
+            self._oauth.poll_device_token_flow(authorization, progress, **kwargs), options
+        )
 
     def exchange_token(
         self,
@@ -322,8 +339,9 @@ class OAuth2Client(_OAuth2ClientBase, Client):
 
         RFC 8693 §2; see :meth:`authwire.OAuth2Auth.exchange_token_flow`.
         """
+        options = request_options(kwargs)
         return self._drive(
-            self._oauth.exchange_token_flow(subject_token, subject_token_type, **kwargs)
+            self._oauth.exchange_token_flow(subject_token, subject_token_type, **kwargs), options
         )
 
     def userinfo(self, url: str | None = None) -> dict[str, Any]:
@@ -348,10 +366,12 @@ class OAuth2Client(_OAuth2ClientBase, Client):
         **kwargs: Any,
     ) -> Response:
         """Revoke a token (RFC 7009); an error response raises :class:`OAuthError`."""
+        options = request_options(kwargs)
         return self._drive(
             self._oauth.revoke_token_flow(
                 url, token, token_type_hint, body, auth, headers, **kwargs
-            )
+            ),
+            options,
         )
 
     def introspect_token(
@@ -365,10 +385,12 @@ class OAuth2Client(_OAuth2ClientBase, Client):
         **kwargs: Any,
     ) -> Response:
         """Introspect a token (RFC 7662); the response's JSON has ``active``."""
+        options = request_options(kwargs)
         return self._drive(
             self._oauth.introspect_token_flow(
                 url, token, token_type_hint, body, auth, headers, **kwargs
-            )
+            ),
+            options,
         )
 
     def request(
@@ -406,7 +428,7 @@ class OAuth2Client(_OAuth2ClientBase, Client):
         return self.request("DELETE", url, **kwargs)
 
 
-class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
+class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
     """The async twin of :class:`OAuth2Client` (asyncio and trio).
 
     ``update_token`` and compliance hooks may be plain or coroutine functions.
@@ -416,11 +438,11 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
 
     _httpx_class = AsyncClient
 
-    async def _drive(self, flow: Flow[T]) -> T:
-        return await drive_async(flow, self._send_unauthenticated, self._oauth.async_lock)
+    async def _drive(self, flow: Flow[T], options: Mapping[str, Any] = _NO_OPTIONS) -> T:
+        async def send(request: Request) -> Response:
+            return await self._send_endpoint(request, options)
 
-    async def _send_unauthenticated(self, request: Request) -> Response:
-        return await self.send(request, auth=None)
+        return await self._oauth.run_async(flow, send, lock_wait(self, options))
 
     async def close(self) -> None:
         """Same as :meth:`aclose` (the seed page awaits ``client.close()``)."""
@@ -438,10 +460,12 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         **kwargs: Any,
     ) -> OAuth2Token:
         """Async :meth:`OAuth2Client.fetch_token`."""
+        options = request_options(kwargs)
         return await self._drive(
             self._oauth.fetch_token_flow(
                 url, body, method, headers, auth, grant_type, state, **kwargs
-            )
+            ),
+            options,
         )
 
     async def refresh_token(
@@ -454,8 +478,10 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         **kwargs: Any,
     ) -> OAuth2Token:
         """Async :meth:`OAuth2Client.refresh_token`."""
+        options = request_options(kwargs)
         return await self._drive(
-            self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs)
+            self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs),
+            options,
         )
 
     @classmethod
@@ -486,23 +512,29 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         **kwargs: Any,
     ) -> tuple[str, str]:
         """Async :meth:`OAuth2Client.push_authorization_request`."""
+        options = request_options(kwargs)
         return await self._drive(
-            self._oauth.push_authorization_request_flow(url, state, code_verifier, **kwargs)
+            self._oauth.push_authorization_request_flow(url, state, code_verifier, **kwargs),
+            options,
         )
 
     async def start_authorization(
         self, state: str | None = None, code_verifier: str | None = None, **kwargs: Any
     ) -> tuple[str, str]:
         """Async :meth:`OAuth2Client.start_authorization`."""
+        options = request_options(kwargs)
         return await self._drive(
-            self._oauth.start_authorization_flow(state, code_verifier, **kwargs)
+            self._oauth.start_authorization_flow(state, code_verifier, **kwargs), options
         )
 
     async def request_device_authorization(
         self, url: str | None = None, scope: str | Iterable[str] | None = None, **kwargs: Any
     ) -> DeviceAuthorization:
         """Async :meth:`OAuth2Client.request_device_authorization`."""
-        return await self._drive(self._oauth.device_authorization_flow(url, scope, **kwargs))
+        options = request_options(kwargs)
+        return await self._drive(
+            self._oauth.device_authorization_flow(url, scope, **kwargs), options
+        )
 
     async def poll_device_token(
         self,
@@ -511,8 +543,9 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         **kwargs: Any,
     ) -> OAuth2Token:
         """Async :meth:`OAuth2Client.poll_device_token`; cancel it with a cancel scope."""
+        options = request_options(kwargs)
         return await self._drive(
-            self._oauth.poll_device_token_flow(authorization, progress, **kwargs)
+            self._oauth.poll_device_token_flow(authorization, progress, **kwargs), options
         )
 
     async def exchange_token(
@@ -522,8 +555,9 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         **kwargs: Any,
     ) -> OAuth2Token:
         """Async :meth:`OAuth2Client.exchange_token`."""
+        options = request_options(kwargs)
         return await self._drive(
-            self._oauth.exchange_token_flow(subject_token, subject_token_type, **kwargs)
+            self._oauth.exchange_token_flow(subject_token, subject_token_type, **kwargs), options
         )
 
     async def userinfo(self, url: str | None = None) -> dict[str, Any]:
@@ -548,10 +582,12 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         **kwargs: Any,
     ) -> Response:
         """Async :meth:`OAuth2Client.revoke_token`."""
+        options = request_options(kwargs)
         return await self._drive(
             self._oauth.revoke_token_flow(
                 url, token, token_type_hint, body, auth, headers, **kwargs
-            )
+            ),
+            options,
         )
 
     async def introspect_token(
@@ -565,10 +601,12 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncClient):
         **kwargs: Any,
     ) -> Response:
         """Async :meth:`OAuth2Client.introspect_token`."""
+        options = request_options(kwargs)
         return await self._drive(
             self._oauth.introspect_token_flow(
                 url, token, token_type_hint, body, auth, headers, **kwargs
-            )
+            ),
+            options,
         )
 
     async def request(

@@ -6,7 +6,7 @@ Pure functions: nothing here sends a request or reads a clock it was not given.
 from __future__ import annotations
 
 import hmac
-import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -22,6 +22,8 @@ from .._exceptions import (
     TokenResponseError,
 )
 from ..token import OAuth2Token
+from . import _json
+from .rfc9207 import validate_issuer
 
 __all__ = [
     "AUTHORIZATION_CODE",
@@ -42,6 +44,9 @@ __all__ = [
     "token_from_fragment",
     "url_with_params",
 ]
+
+#: RFC 6750 §2.1 ``b64token``: what an access token may be made of.
+_B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
 AUTHORIZATION_CODE = "authorization_code"
 IMPLICIT = "implicit"
@@ -114,10 +119,29 @@ def url_with_params(endpoint: str, params: Mapping[str, Any]) -> str:
 
 
 def _response_params(url: str) -> dict[str, str]:
-    parsed = URL(url)
-    params = dict(parsed.params.items())
-    if not params and parsed.fragment:
-        params = dict(parse_qsl(parsed.fragment, keep_blank_values=True))
+    """The redirect's parameters: its query, else its fragment; none may repeat.
+
+    RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once";
+    a callback with two ``code``s or two ``state``s is someone's splice, and first-wins would
+    let the attacker's value through.
+    """
+    try:
+        parsed = URL(url)
+    except (ValueError, TypeError, UnicodeError) as exc:
+        raise AuthorizationResponseError(
+            "invalid_authorization_response", f"the callback URL cannot be parsed: {exc}"
+        ) from None
+    pairs = parsed.params.multi_items()
+    if not pairs and parsed.fragment:
+        pairs = parse_qsl(parsed.fragment, keep_blank_values=True)
+    params: dict[str, str] = {}
+    for name, value in pairs:
+        if name in params:
+            raise AuthorizationResponseError(
+                "invalid_authorization_response",
+                f"the callback repeats the parameter {name[:40]!r} (RFC 6749 §3.1)",
+            )
+        params[name] = value
     return params
 
 
@@ -126,19 +150,27 @@ def _equal(a: str, b: str) -> bool:
 
 
 def parse_authorization_response(
-    url: str, *, state: str | None, require_code: bool = True
+    url: str,
+    *,
+    state: str | None,
+    require_code: bool = True,
+    issuer: str | None = None,
+    issuer_required: bool = False,
 ) -> dict[str, str]:
     """Check the redirect back from the authorization endpoint and return its parameters.
 
-    ``state`` is compared in constant time (RFC 6749 §10.12); an ``error`` in the redirect
-    raises :class:`AuthorizationResponseError` (§4.1.2.1); a missing ``code`` raises
-    :class:`MissingCodeError` (§4.1.2). Check ``iss`` first with
-    :func:`authwire.protocol.rfc9207.validate_issuer`. RFC 6749 §4.1.2, §4.2.2.
+    In this order, so that nothing an attacker wrote is believed before the checks that
+    tie the redirect to our request: no parameter repeats (§3.1); ``state`` matches, in
+    constant time (§10.12); ``iss`` is the expected issuer (RFC 9207 §2.4); only then an
+    ``error`` raises :class:`AuthorizationResponseError` with the server's text
+    (§4.1.2.1), and a missing ``code`` :class:`MissingCodeError` (§4.1.2). ``state=None``
+    skips the state check: the caller checked it. RFC 6749 §4.1.2, §4.2.2.
     """
     params = _response_params(url)
     received = params.get("state")
     if state is not None and (received is None or not _equal(received, state)):
         raise MismatchingStateError()
+    validate_issuer(params, expected=issuer, required=issuer_required)
     if "error" in params:
         raise AuthorizationResponseError(
             params["error"], params.get("error_description"), params.get("error_uri")
@@ -182,7 +214,7 @@ def safe_excerpt(response: Response) -> str:
         return "empty body"
     ctype = response.headers.get("content-type", "unknown content type").split(";")[0]
     try:
-        data = json.loads(content)
+        data = _json.loads(content)
     except ValueError:
         pass
     else:
@@ -225,7 +257,7 @@ def process_json_response(
     """
     status = response.status_code
     try:
-        data = json.loads(response.content) if response.content.strip() else None
+        data = _json.loads(response.content) if response.content.strip() else None
     except ValueError:
         data = None
     error = error_from_json(data)
@@ -260,5 +292,11 @@ def process_token_response(response: Response, *, clock: Clock = system_clock) -
             "the token response has no access_token",
             status_code=response.status_code,
             excerpt=safe_excerpt(response),
+        )
+    if not _B64TOKEN.fullmatch(data["access_token"]):
+        # refused now, not quoted later by the HTTP library when it refuses the header
+        raise TokenResponseError(
+            "the access_token has characters outside RFC 6750 §2.1's b64token syntax",
+            status_code=response.status_code,
         )
     return OAuth2Token(data, clock=clock)
