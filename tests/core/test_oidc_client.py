@@ -558,3 +558,19 @@ def test_logout_url_carries_the_id_token_hint(flavor: Flavor, op: OP) -> None:
             assert header_of(token["id_token"])["kid"] == KEY_A.kid
 
     flavor.run(scenario)
+
+
+def test_an_id_token_with_an_audience_the_client_does_not_trust_is_refused(
+    flavor: Flavor, op: OP
+) -> None:
+    extra = signed(aud=[CLIENT_ID, "https://other.example"], azp=CLIENT_ID)
+
+    async def scenario() -> None:
+        async with opened(await new_client(flavor, op)) as client:
+            await refused(client, op, extra(op), ID_TOKEN_AUDIENCE)
+        trusting = await new_client(flavor, op, trusted_audiences=["https://other.example"])
+        async with opened(trusting) as client:
+            token = await login(client, op, extra(op))
+            assert token["userinfo"]["aud"] == [CLIENT_ID, "https://other.example"]
+
+    flavor.run(scenario)

@@ -159,7 +159,10 @@ def _origin(url: httpx.URL) -> str:
 
 
 def _check_answer(request: Request, response: Response, read: bool, limit: int) -> None:
-    """Refuse a redirect (followed or not) and an answer longer than ``limit``."""
+    """Refuse a redirect (followed or not) and an answer longer than ``limit``.
+
+    The response is closed by then: read whole, or closed by the bounded read.
+    """
     if response.request is not request or response.has_redirect_location:
         if response.request is not request:  # an httpx.Client(auth=...) followed it
             target = _origin(response.request.url)
@@ -168,7 +171,6 @@ def _check_answer(request: Request, response: Response, read: bool, limit: int) 
                 target = _origin(request.url.join(response.headers["location"]))
             except (httpx.InvalidURL, ValueError, UnicodeError):
                 target = "an unparseable Location"
-        response.close()
         raise RedirectRefusedError(
             f"the {request.url.host} endpoint redirected to {target}; requests to the "
             "authorization server never follow redirects (they carry credentials)",

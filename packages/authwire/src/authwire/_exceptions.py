@@ -61,7 +61,6 @@ __all__ = [
     "TokenExpiredError",
     "TokenResponseError",
     "UnsupportedTokenTypeError",
-    "clone_exception",
 ]
 
 #: The longest server-provided text kept in a message (``error_description``, a body excerpt).

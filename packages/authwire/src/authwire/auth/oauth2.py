@@ -1082,8 +1082,12 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
     def _token_to_send(
         self, token: str | Mapping[str, Any] | None, hint: str | None
     ) -> tuple[str, str | None]:
+        if hint is not None and not isinstance(hint, str):
+            raise TypeError(f"token_type_hint must be a str, not {type(hint).__name__}")
         if isinstance(token, str):
             return token, hint
+        if token is not None and not isinstance(token, Mapping):
+            raise TypeError(f"token must be a str or a token mapping, not {type(token).__name__}")
         source = token if token is not None else self._token
         if source is None:
             raise MissingTokenError()

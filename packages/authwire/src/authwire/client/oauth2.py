@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Self
 
 from .._compat import AsyncClient, Client, Request, Response, reopenable
-from .._drivers import Flow, T
+from .._drivers import MAX_RESPONSE_BYTES, Flow, T
 from .._metadata import split_kwargs
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
 from ..protocol import rfc7636
@@ -51,6 +51,8 @@ class _OAuth2ClientBase:
         allow_insecure_transport: bool = False,
         dpop: Any = None,
         request_object_key: Any = None,
+        trusted_audiences: Iterable[str] = (),
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         **kwargs: Any,
     ) -> None:
         owner = type(self).__name__
@@ -81,6 +83,8 @@ class _OAuth2ClientBase:
             allow_insecure_transport=allow_insecure_transport,
             dpop=dpop,
             request_object_key=request_object_key,
+            trusted_audiences=trusted_audiences,
+            max_response_bytes=max_response_bytes,
             **metadata,
         )
         self._httpx_class.__init__(self, auth=self._oauth, **httpx_kwargs)  # type: ignore[arg-type]
