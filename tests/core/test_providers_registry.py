@@ -211,6 +211,7 @@ class FakeEntryPoint:
     value: str = "fake_module"
     group: str = "authwire"
     loads: int = 0
+    dist: Any = None  # a FakeDistribution (tests/core/test_plugins_registry.py), or None
 
     def load(self) -> Any:
         self.loads += 1
@@ -256,12 +257,14 @@ def installed(monkeypatch: pytest.MonkeyPatch, *entry_points: FakeEntryPoint) ->
     monkeypatch.setattr(importlib.metadata, "entry_points", fake_entry_points)
 
 
+# in load order: entry points are loaded sorted (by distribution, then name), whatever the
+# order importlib.metadata lists them in
 BROKEN = {
     "broken-import": "importing 'fake_module' failed: ImportError: no module named nowhere",
+    "duplicate": "ValueError: provider 'dup' registered twice",
+    "empty": "TypeError: plugin 'empty' implements no @hookimpl register_providers",
     "invalid-provider": "ValueError: invalid provider: name must match",
     "not-a-provider": "TypeError: register() takes an authwire.plugins.Provider, not dict",
-    "duplicate": "ValueError: provider name 'alpha' is already registered by plugin 'alpha'",
-    "empty": "TypeError: plugin 'empty' implements no @hookimpl register_providers",
 }
 
 
@@ -271,7 +274,7 @@ def broken_and_good_entry_points() -> list[FakeEntryPoint]:
         FakeEntryPoint("broken-import", error=ImportError("no module named nowhere")),
         FakeEntryPoint("invalid-provider", plugin_module("authwire_bad", _invalid_provider)),
         FakeEntryPoint("not-a-provider", plugin_module("authwire_dict", _not_a_provider)),
-        FakeEntryPoint("duplicate", good_plugin("alpha")),
+        FakeEntryPoint("duplicate", good_plugin("dup", "dup")),
         FakeEntryPoint("empty", types.ModuleType("authwire_empty")),
         FakeEntryPoint("omega", good_plugin("omega")),
     ]

@@ -12,13 +12,18 @@ the first time this registry is used) and from :func:`register` at run time::
 A plugin that fails to load is skipped with a :class:`ProviderPluginWarning` naming it,
 and :func:`errors` says why; the other plugins are not affected. An unknown name raises
 :class:`UnknownProviderError`, a :class:`LookupError` whose message lists the installed
-providers. Writing a plugin: see the "Writing a provider" guide.
+providers. A name that two installed plugins both provide goes to neither of them (no
+install order can decide who gets ``google``): both are skipped, and looking the name up
+raises :class:`ProviderConflictError` naming them, until one is uninstalled or the provider
+you want is passed to :func:`register`. Writing a plugin: see the "Writing a provider"
+guide.
 """
 
 from __future__ import annotations
 
 from .plugins.provider import OAuth1Endpoints, Provider, from_provider
 from .plugins.registry import (
+    ProviderConflictError,
     ProviderPluginWarning,
     ProviderRegistry,
     UnknownProviderError,
@@ -28,6 +33,7 @@ from .plugins.registry import (
 __all__ = [
     "OAuth1Endpoints",
     "Provider",
+    "ProviderConflictError",
     "ProviderPluginWarning",
     "ProviderRegistry",
     "UnknownProviderError",
@@ -52,18 +58,23 @@ def get(name: str) -> Provider:
     Raises:
         UnknownProviderError: no such provider (a ``LookupError``; the message lists the
             installed names and any plugin that failed to load).
+        ProviderConflictError: (an ``UnknownProviderError``) more than one installed plugin
+            provides ``name``, so none of them is used; the message names them.
     """
     return default_registry().get(name)
 
 
-def register(plugin: Provider | object, *, name: str | None = None) -> tuple[str, ...]:
+def register(
+    plugin: Provider | object, *, name: str | None = None, replace: bool = False
+) -> tuple[str, ...]:
     """Add a :class:`Provider`, or a plugin module/object with ``@hookimpl``
     ``register_providers``; return the names of the providers added.
 
-    For tests and private providers. A name already taken is a ``ValueError``
-    (:func:`unregister` it first); nothing is added when anything fails.
+    For tests, private providers, and picking one of two plugins in conflict over a name.
+    A name already taken is a ``ValueError`` unless ``replace=True`` (which swaps the new
+    provider in at once); nothing is added when anything fails.
     """
-    return default_registry().register(plugin, name=name)
+    return default_registry().register(plugin, name=name, replace=replace)
 
 
 def unregister(name: str) -> None:

@@ -227,7 +227,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         self.token_endpoint_auth_method = token_endpoint_auth_method
         self.revocation_endpoint_auth_method = revocation_endpoint_auth_method
         # a generator would be used up by the first request: keep its items
-        self.scope = scope if scope is None or isinstance(scope, str) else tuple(scope)
+        self.scope = (
+            scope if scope is None or isinstance(scope, str | list | tuple) else list(scope)
+        )
         rfc6749.scope_to_string(self.scope)  # item types checked now, not on first use
         self.redirect_uri = redirect_uri
         self.token_placement = token_placement

@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .provider import OAuth1Endpoints, Provider
-from .registry import ProviderPluginWarning, UnknownProviderError
+from .registry import ProviderConflictError, ProviderPluginWarning, UnknownProviderError
 
 if TYPE_CHECKING:
     from .hookspecs import hookimpl, hookspec
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OAuth1Endpoints",
     "Provider",
+    "ProviderConflictError",
     "ProviderPluginWarning",
     "UnknownProviderError",
     "hookimpl",

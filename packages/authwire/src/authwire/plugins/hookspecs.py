@@ -14,8 +14,12 @@ the hooks below, found through the ``authwire`` entry point group::
     def register_providers(register):
         register(Provider(name="myprov", token_endpoint="https://id.myprov.example/token"))
 
-Plugins are loaded one at a time: one that fails to import, raises in a hook or registers
+Plugins are loaded one at a time, in a fixed order (by distribution name, then entry point
+name): one that fails to import, raises in a hook (``SystemExit`` included) or registers
 something invalid is reported by name (see ``authwire.providers.errors()``) and skipped.
+A provider name is yours only if no other installed plugin registers it too: when two
+plugins claim one name, neither gets it and both are skipped (see
+:mod:`authwire.plugins.registry`), so pick a name that is clearly your provider's.
 """
 
 from __future__ import annotations
@@ -44,10 +48,16 @@ def register_providers(register: Callable[[Provider], None]) -> None:
 
     Args:
         register: takes one :class:`~authwire.plugins.Provider`. It raises ``TypeError``
-            for anything else and ``ValueError`` when the name is already taken; either
-            makes the whole plugin fail to load, so that a plugin is in or out as a unit.
-            It may only be called while the hook runs.
+            for anything else and ``ValueError`` for an invalid name or one the plugin
+            registers twice; either makes the whole plugin fail to load, so that a plugin
+            is in or out as a unit. It may only be called while the hook runs.
+
+    The hook returns ``None``: it is a plain function (not a generator, not ``async``), and
+    returning the providers instead of registering them is an error. A name that another
+    installed plugin registers too is a conflict, found once every plugin has run: both
+    plugins are then skipped.
 
     The hook runs once, when the registry is first used (or on
-    ``authwire.providers.reload()``). It should build values only: no network, no files.
+    ``authwire.providers.reload()``). It should build values only: no network, no files,
+    and no use of ``authwire.providers`` (which is loading, and raises ``RuntimeError``).
     """

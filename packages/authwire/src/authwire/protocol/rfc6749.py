@@ -45,8 +45,12 @@ __all__ = [
     "url_with_params",
 ]
 
-#: RFC 6750 §2.1 ``b64token``: what an access token may be made of.
-_B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+#: What an access token may be made of: visible ASCII (RFC 9110 §5.5 ``VCHAR``), the
+#: characters an ``Authorization`` header can carry as they are. RFC 6750 §2.1's ``b64token``
+#: is stricter, but real providers step outside it: Twitter's app-only bearer tokens are
+#: percent-encoded (``%2F``), Meta's app tokens are ``app_id|secret``. Spaces, control
+#: characters (CR LF: header injection) and non-ASCII are refused.
+_TOKEN_CHARS = re.compile(r"[\x21-\x7e]+")
 
 AUTHORIZATION_CODE = "authorization_code"
 IMPLICIT = "implicit"
@@ -293,10 +297,11 @@ def process_token_response(response: Response, *, clock: Clock = system_clock) -
             status_code=response.status_code,
             excerpt=safe_excerpt(response),
         )
-    if not _B64TOKEN.fullmatch(data["access_token"]):
+    if not _TOKEN_CHARS.fullmatch(data["access_token"]):
         # refused now, not quoted later by the HTTP library when it refuses the header
         raise TokenResponseError(
-            "the access_token has characters outside RFC 6750 §2.1's b64token syntax",
+            "the access_token has characters no Authorization header can carry (spaces, "
+            "control characters or non-ASCII; RFC 6750 §2.1, RFC 9110 §5.5)",
             status_code=response.status_code,
         )
     return OAuth2Token(data, clock=clock)
