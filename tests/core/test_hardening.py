@@ -761,3 +761,30 @@ def test_response_error_family_is_what_callers_catch() -> None:
     # the two new errors are ResponseErrors: existing `except ResponseError` keeps working
     assert issubclass(RedirectRefusedError, ResponseError)
     assert issubclass(ResponseTooLargeError, ResponseError)
+
+
+def test_an_automatic_refresh_inherits_the_resource_request_s_timeout(flavor: Flavor) -> None:
+    seen: dict[str, Any] = {}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen[request.url.path] = request.extensions.get("timeout")
+        if request.url.path == "/token":
+            return FakeProvider.token(access_token="new", expires_in=3600)
+        return httpx.Response(200)
+
+    async def scenario() -> None:
+        async with opened(
+            flavor.oauth2_client(
+                "id",
+                SECRET,
+                token=EXPIRED,
+                token_endpoint=TOKEN_URL,
+                transport=httpx.MockTransport(answer),
+            )
+        ) as client:
+            await aw(client.get(API, timeout=7))
+
+    flavor.run(scenario)
+    # without it, httpx sends a request made inside an auth flow with no timeout at all
+    assert seen["/token"] == seen["/things"]
+    assert seen["/token"]["read"] == 7

@@ -6,6 +6,8 @@ httpx-compatible package (pydantic's ``httpx2``) only has to provide this module
 
 from __future__ import annotations
 
+from contextlib import aclosing
+
 import httpx
 from httpx import URL, AsyncClient, Auth, Client, Headers, QueryParams, Request, Response
 
@@ -66,23 +68,38 @@ def read_at_most(response: Response, limit: int) -> bool:
 
 
 async def aread_at_most(response: Response, limit: int) -> bool:
-    """Async twin of :func:`read_at_most`."""
+    """Async twin of :func:`read_at_most`.
+
+    The raw stream is iterated under :func:`contextlib.aclosing` and decoded here, so that
+    stopping early closes the stream's async generator at once: left to the garbage
+    collector, trio reports it as never exhausted.
+    """
     if hasattr(response, "_content"):
         return len(response.content) <= limit
     declared = _declared_length(response)
     if declared is not None and declared > limit:
         await response.aclose()
         return False
+    stream = response.stream
+    if not isinstance(stream, httpx.AsyncByteStream):
+        raise RuntimeError("an async read of a sync response")
+    decoder = response._get_content_decoder()
+    response.is_stream_consumed = True
     chunks: list[bytes] = []
     total = 0
-    async for chunk in response.aiter_bytes():
-        total += len(chunk)
-        if total > limit:
-            await response.aclose()
-            return False
-        chunks.append(chunk)
+    try:
+        async with aclosing(aiter(stream)) as raw:  # type: ignore[type-var]
+            async for part in raw:
+                chunk = decoder.decode(part)
+                total += len(chunk)
+                if total > limit:
+                    return False
+                chunks.append(chunk)
+        chunks.append(decoder.flush())
+    finally:
+        await response.aclose()
     response._content = b"".join(chunks)
-    return True
+    return len(response._content) <= limit
 
 
 def build_redirect_request(

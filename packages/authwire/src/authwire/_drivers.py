@@ -28,7 +28,7 @@ awaiting user callbacks, locking, sleeping — lives here and nowhere else (comp
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -210,8 +210,14 @@ def sync_steps(
     lock_timeout: float | None = None,
     max_bytes: int = MAX_RESPONSE_BYTES,
     secrets: Secrets | None = None,
+    request_timeout: Mapping[str, Any] | None = None,
 ) -> Generator[Request, Response, T]:
-    """Run ``flow``, yielding its requests to the caller (an ``httpx.Auth`` flow)."""
+    """Run ``flow``, yielding its requests to the caller (an ``httpx.Auth`` flow).
+
+    ``request_timeout`` (httpx's timeout extension) is given to requests that have none: httpx
+    sets the client's timeout only on the request it was asked to send, not on the ones an
+    auth flow adds, which would otherwise wait forever on a hanging server.
+    """
     held = False
     sent: list[Request] = []
     try:
@@ -226,6 +232,8 @@ def sync_steps(
             value, error = None, None
             if isinstance(effect, Request):
                 sent.append(effect)
+                if request_timeout is not None:
+                    effect.extensions.setdefault("timeout", request_timeout)
                 response = yield effect
                 try:
                     _check_answer(effect, response, read_at_most(response, max_bytes), max_bytes)
@@ -264,6 +272,7 @@ async def async_steps(
     lock_timeout: float | None = None,
     max_bytes: int = MAX_RESPONSE_BYTES,
     secrets: Secrets | None = None,
+    request_timeout: Mapping[str, Any] | None = None,
 ) -> AsyncGenerator[Request, Response]:
     """Async twin of :func:`sync_steps`; the flow's result lands in ``box``."""
     held = False
@@ -280,6 +289,8 @@ async def async_steps(
             value, error = None, None
             if isinstance(effect, Request):
                 sent.append(effect)
+                if request_timeout is not None:
+                    effect.extensions.setdefault("timeout", request_timeout)
                 response = yield effect
                 try:
                     read = await aread_at_most(response, max_bytes)

@@ -313,11 +313,17 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             found.append(pending.code_verifier)
         return found
 
-    def _options(self, wait: float | None) -> dict[str, Any]:
+    def _options(self, wait: float | None = None, request: Request | None = None) -> dict[str, Any]:
+        """The drivers' settings; inside an auth flow, taken from the caller's ``request``."""
+        timeout = None
+        if request is not None:
+            timeout = request.extensions.get("timeout")
+            wait = _pool_timeout(timeout)
         return {
             "lock_timeout": wait,
             "max_bytes": self.max_response_bytes,
             "secrets": self._known_secrets,
+            "request_timeout": timeout if isinstance(timeout, Mapping) else None,
         }
 
     def run_sync(
@@ -332,7 +338,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         except BaseException:
             flow.close()
             raise
-        return drive_sync(flow, send, self.thread_lock, **self._options(wait))
+        return drive_sync(flow, send, self.thread_lock, **self._options(wait=wait))
 
     async def run_async(
         self,
@@ -346,7 +352,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         except BaseException:
             flow.close()
             raise
-        return await drive_async(flow, send, self.async_lock, **self._options(wait))
+        return await drive_async(flow, send, self.async_lock, **self._options(wait=wait))
 
     # -- plain state ------------------------------------------------------------------------
 
@@ -1034,13 +1040,11 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
 
     def _sync_steps(self, flow: Flow[None], request: Request) -> Generator[Request, Response, None]:
         self._enter("sync")
-        return sync_steps(flow, self.thread_lock, **self._options(_pool_timeout(request)))
+        return sync_steps(flow, self.thread_lock, **self._options(request=request))
 
     def _async_steps(self, flow: Flow[None], request: Request) -> AsyncGenerator[Request, Response]:
         self._enter("async")
-        return async_steps(
-            flow, ResultBox(), self.async_lock, **self._options(_pool_timeout(request))
-        )
+        return async_steps(flow, ResultBox(), self.async_lock, **self._options(request=request))
 
     def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
         ready = self._ready_header(request)
@@ -1191,14 +1195,13 @@ def _hook_result(kind: str, fn: object, result: Any) -> tuple[str, dict[str, str
     return str(url), dict(headers), body
 
 
-def _pool_timeout(request: Request) -> float | None:
+def _pool_timeout(timeout: object) -> float | None:
     """How long a request may wait for the renewal lock: its pool timeout.
 
     Waiting behind another request's renewal is waiting for a shared resource before the
     request can go out, as waiting for a pooled connection is; httpx users bound that with
     ``Timeout(pool=...)`` (or one number for all four), and get ``httpx.PoolTimeout``.
     """
-    timeout = request.extensions.get("timeout")
     value = timeout.get("pool") if isinstance(timeout, Mapping) else None
     return float(value) if isinstance(value, int | float) else None
 

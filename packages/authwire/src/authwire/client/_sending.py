@@ -103,6 +103,8 @@ def _next_hop(
     if len(history) > client.max_redirects:
         raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=pristine)
     target = build_redirect_request(client, pristine, response)
+    if isinstance(target.stream, httpx.ByteStream):
+        target.read()  # a 307/308 body, loaded as the caller's was: auth flows may read it
     return target, stays_home(pristine.url, target.url)
 
 
