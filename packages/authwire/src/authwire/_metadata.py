@@ -7,35 +7,53 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-__all__ = ["CLIENT_SIDE_NAMES", "check_metadata", "is_metadata_name", "split_kwargs"]
+__all__ = [
+    "AUTHORIZE_DEFAULTS",
+    "CLIENT_SIDE_NAMES",
+    "check_metadata",
+    "is_metadata_name",
+    "split_kwargs",
+]
+
+#: Authorization-request parameters Authlib users pass to the constructor to have them sent
+#: on every authorization URL (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1, RFC 8707).
+AUTHORIZE_DEFAULTS = (
+    "response_mode",
+    "nonce",
+    "prompt",
+    "login_hint",
+    "max_age",
+    "acr_values",
+    "display",
+    "ui_locales",
+    "claims",
+    "audience",
+    "resource",
+)
+
+#: This client's registration that changes how responses are checked (RFC 7591 §2, OpenID
+#: Connect Dynamic Client Registration §2, RFC 9101 §10.5, RFC 9449 §5.2).
+_REGISTRATION = (
+    "id_token_signed_response_alg",
+    "userinfo_signed_response_alg",
+    "require_auth_time",
+    "request_object_signing_alg",
+    "require_signed_request_object",
+    "dpop_bound_access_tokens",
+)
 
 #: Names that describe this client or its requests, never the provider: a discovery
 #: document that carries them (``nonce``, ``prompt``, ``id_token_signed_response_alg``...)
 #: must not change how the client behaves. Provider metadata (RFC 8414 §2, Discovery §3)
-#: and client registration (RFC 7591 §2, OpenID Connect Registration §2) are different
-#: namespaces; only ``require_pushed_authorization_requests`` is in both (RFC 9126 §5, §6).
+#: and client registration are different namespaces; only
+#: ``require_pushed_authorization_requests`` is in both (RFC 9126 §5, §6).
 CLIENT_SIDE_NAMES = frozenset(
     {
+        *AUTHORIZE_DEFAULTS,
+        *_REGISTRATION,
         "grant_type",
         "response_type",
-        "response_mode",
-        "nonce",
-        "prompt",
-        "login_hint",
-        "max_age",
-        "acr_values",
-        "display",
-        "ui_locales",
-        "claims",
-        "audience",
-        "resource",
         "id_token_hint",
-        "id_token_signed_response_alg",
-        "userinfo_signed_response_alg",
-        "require_auth_time",
-        "request_object_signing_alg",
-        "require_signed_request_object",
-        "dpop_bound_access_tokens",
         "client_id",
         "client_secret",
         "redirect_uri",
@@ -47,8 +65,8 @@ CLIENT_SIDE_NAMES = frozenset(
     }
 )
 
-# RFC 8414 §2, OpenID Connect Discovery 1.0 §3, and the authorization-request parameters
-# Authlib users pass to the constructor to have them sent on every authorization URL.
+# RFC 8414 §2 and OpenID Connect Discovery 1.0 §3, the authorization defaults, and the
+# registration names above.
 _NAMES = frozenset(
     {
         "issuer",
@@ -74,30 +92,12 @@ _NAMES = frozenset(
         "tls_client_certificate_bound_access_tokens",
         "frontchannel_logout_session_required",
         "backchannel_logout_session_required",
-        # authorization request defaults
         "grant_type",
         "response_type",
-        "response_mode",
-        "nonce",
-        "prompt",
-        "login_hint",
-        "max_age",
-        "acr_values",
-        "display",
-        "ui_locales",
-        "claims",
-        "audience",
-        "resource",
         "id_token_hint",
-        # this client's registration (OpenID Connect Dynamic Client Registration §2) that
-        # changes how responses are checked
-        "id_token_signed_response_alg",
-        "userinfo_signed_response_alg",
-        "require_auth_time",
-        "request_object_signing_alg",
-        "require_signed_request_object",
-        "dpop_bound_access_tokens",
         "dpop_signing_alg_values_supported",
+        *AUTHORIZE_DEFAULTS,
+        *_REGISTRATION,
     }
 )
 _SUFFIXES = ("_supported",)  # capability flags: harmless if unknown

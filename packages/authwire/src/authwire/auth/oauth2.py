@@ -38,7 +38,7 @@ from .._exceptions import (
     UnsupportedTokenTypeError,
     clone_exception,
 )
-from .._metadata import check_metadata, is_metadata_name
+from .._metadata import AUTHORIZE_DEFAULTS, check_metadata, is_metadata_name
 from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662
 from ..protocol._transport import check_transport
 from ..protocol.client_auth import (
@@ -76,21 +76,6 @@ HOOK_TYPES = (
     "revoke_token_request",
     "introspect_token_request",
     "protected_request",
-)
-
-#: Parameters sent on every authorization URL when set as constructor metadata.
-_AUTHORIZE_DEFAULTS = (
-    "response_mode",
-    "nonce",
-    "prompt",
-    "login_hint",
-    "max_age",
-    "acr_values",
-    "display",
-    "ui_locales",
-    "claims",
-    "audience",
-    "resource",
 )
 
 #: Grants that are never re-run on expiry: they need the user or a one-time value.
@@ -431,7 +416,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         )
         redirect_uri = params.pop("redirect_uri", None) or self.redirect_uri
         scope = params.pop("scope", None) or self.scope
-        for name in _AUTHORIZE_DEFAULTS:
+        for name in AUTHORIZE_DEFAULTS:
             if name not in params and self.metadata.get(name) is not None:
                 params[name] = self.metadata[name]
         for name, value in self.authorize_params.items():
