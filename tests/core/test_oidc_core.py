@@ -443,16 +443,61 @@ def test_missing_audience() -> None:
 
 
 def test_several_audiences_without_azp() -> None:
-    refused(sign(claims(aud=[CLIENT_ID, "api://other"])), ID_TOKEN_AZP)
+    token = sign(claims(aud=[CLIENT_ID, "api://other"]))
+    refused(token, ID_TOKEN_AZP, trusted_audiences=["api://other"])
 
 
 def test_several_audiences_with_azp() -> None:
     token = sign(claims(aud=[CLIENT_ID, "api://other"], azp=CLIENT_ID))
-    assert validate(token).aud == [CLIENT_ID, "api://other"]
+    assert validate(token, trusted_audiences=["api://other"]).aud == [CLIENT_ID, "api://other"]
+
+
+def test_untrusted_additional_audience() -> None:
+    # Core §3.1.3.7 step 3: "... or if it contains additional audiences not trusted by the
+    # Client" — even with azp naming the client.
+    token = sign(claims(aud=[CLIENT_ID, "api://other"], azp=CLIENT_ID))
+    error = refused(token, ID_TOKEN_AUDIENCE)
+    assert "api://other" in str(error)
+    refused(token, ID_TOKEN_AUDIENCE, trusted_audiences=["api://another"])
+    refused(token, ID_TOKEN_AUDIENCE, trusted_audiences="api://another")
+
+
+def test_trusted_additional_audiences() -> None:
+    token = sign(claims(aud=[CLIENT_ID, "api://a", "api://b"], azp=CLIENT_ID))
+    assert validate(token, trusted_audiences=("api://a", "api://b")).aud == [
+        CLIENT_ID,
+        "api://a",
+        "api://b",
+    ]
+    refused(token, ID_TOKEN_AUDIENCE, trusted_audiences=["api://a"])  # one trusted is not all
+    single = sign(claims(aud=[CLIENT_ID, "api://a"], azp=CLIENT_ID))
+    assert validate(single, trusted_audiences="api://a").aud == [CLIENT_ID, "api://a"]
+
+
+def test_single_audience_is_unaffected_by_trusted_audiences() -> None:
+    assert validate(sign(claims())).aud == [CLIENT_ID]
+    assert validate(sign(claims(aud=[CLIENT_ID])), trusted_audiences=["api://a"]).aud == [CLIENT_ID]
+    # the client listed twice is still one audience
+    assert validate(sign(claims(aud=[CLIENT_ID, CLIENT_ID]))).aud == [CLIENT_ID, CLIENT_ID]
+    # a trusted audience never stands in for the client
+    refused(sign(claims(aud="api://a")), ID_TOKEN_AUDIENCE, trusted_audiences=["api://a"])
+
+
+def test_trusted_audiences_argument() -> None:
+    token = sign(claims())
+    for bad in ([""], [None], [1]):
+        with pytest.raises(ValueError):
+            validate(token, trusted_audiences=bad)
 
 
 def test_azp_of_another_client() -> None:
     refused(sign(claims(azp="another-client")), ID_TOKEN_AZP)
+
+
+@pytest.mark.parametrize("azp", [None, "", [CLIENT_ID], 0])
+def test_azp_present_but_not_the_client_id(azp: Any) -> None:
+    # Core §3.1.3.7 step 5: a present azp must be the client_id; null is not absent.
+    refused(sign(claims(azp=azp)), ID_TOKEN_AZP)
 
 
 # --- time --------------------------------------------------------------------------------------
@@ -480,6 +525,55 @@ def test_nbf_in_the_future() -> None:
 
 def test_boolean_is_not_a_time() -> None:
     refused(sign(claims(exp=True)), ID_TOKEN_EXPIRED)
+
+
+HUGE = 10**400  # overflows float(); NaN/Infinity are not JSON (RFC 8259 §6)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason", "kwargs"),
+    [
+        ("exp", ID_TOKEN_EXPIRED, {}),
+        ("iat", ID_TOKEN_IAT, {}),
+        ("nbf", ID_TOKEN_NOT_YET_VALID, {}),
+        ("auth_time", ID_TOKEN_AUTH_TIME, {}),
+        ("auth_time", ID_TOKEN_AUTH_TIME, {"max_age": 300}),
+    ],
+)
+@pytest.mark.parametrize(
+    "value",
+    [HUGE, -HUGE, 1e300, -1e300, 2e19, "1700000000", "NaN", [NOW], {"t": NOW}],
+    ids=["huge", "-huge", "1e300", "-1e300", "2e19", "string", "nan-string", "array", "object"],
+)
+def test_unusable_numeric_dates(name: str, reason: str, kwargs: dict[str, Any], value: Any) -> None:
+    error = refused(sign(claims(**{name: value})), reason, **kwargs)
+    assert "usable" in str(error)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numeric_dates_are_not_json(value: float) -> None:
+    for name in ("exp", "iat", "nbf", "auth_time"):
+        refused(sign(claims(**{name: value})), ID_TOKEN_MALFORMED)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"leeway": float("nan")},
+        {"leeway": float("inf")},
+        {"leeway": HUGE},
+        {"now": float("nan")},
+        {"now": float("-inf")},
+        {"now": HUGE},
+        {"max_age": float("nan")},
+        {"max_age": float("inf")},
+        {"max_age": True},
+    ],
+)
+def test_non_finite_time_arguments(kwargs: dict[str, Any]) -> None:
+    # NaN compares false: a NaN leeway or now would let an expired token through.
+    with pytest.raises(ValueError):
+        validate(sign(claims(exp=NOW - 3600)), **kwargs)
 
 
 def test_missing_sub() -> None:

@@ -9,6 +9,7 @@ the first by a signal (Ctrl-C), the second by a cancel scope.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -24,7 +25,8 @@ def sleep_sync(clock: Clock, seconds: float) -> None:
     if callable(sleep):
         sleep(seconds)
     else:
-        time.sleep(seconds)
+        # a server may name an interval longer than time.sleep accepts (OverflowError)
+        time.sleep(min(seconds, threading.TIMEOUT_MAX))
 
 
 async def sleep_async(clock: Clock, seconds: float) -> None:

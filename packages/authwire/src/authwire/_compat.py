@@ -18,6 +18,7 @@ __all__ = [
     "Auth",
     "Client",
     "Headers",
+    "InvalidURL",
     "QueryParams",
     "Request",
     "RequestNotRead",
@@ -31,6 +32,7 @@ __all__ = [
     "reopenable",
 ]
 
+InvalidURL = httpx.InvalidURL
 RequestNotRead = httpx.RequestNotRead
 ResponseNotRead = httpx.ResponseNotRead
 USE_CLIENT_DEFAULT = httpx.USE_CLIENT_DEFAULT

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from ._clock import Clock, system_clock
+from .protocol._json import finite_number
 
 __all__ = ["SECRET_TOKEN_FIELDS", "OAuth2Token", "is_dpop_token"]
 
@@ -22,17 +22,14 @@ def is_dpop_token(token_type: object) -> bool:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
+    """A server's ``expires_in`` / ``expires_at`` as a usable number, else ``None``.
+
+    NaN, infinities, a 400-digit integer and anything beyond
+    :data:`~authwire.protocol._json.MAX_NUMBER` are no one's expiry: they are ignored like a
+    missing member rather than raising ``OverflowError`` (RFC 6749 §5.1 makes ``expires_in``
+    optional, so a token without a usable one is still a token).
+    """
+    return finite_number(value)
 
 
 class OAuth2Token(dict[str, Any]):

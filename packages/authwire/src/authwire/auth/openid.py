@@ -251,7 +251,9 @@ class OpenIDConnect(EngineParts):
         algorithms = (str(alg),) if alg else ("RS256",)
         content_type = response.headers.get("content-type", "")
         if content_type.split(";")[0].strip().lower() == "application/jwt":
-            keys = yield from self._keys_flow(response.text.strip(), algorithms)
+            # the raw bytes: a hostile charset (base64, rot13) would make .text raise
+            compact = response.content.decode("ascii", "replace").strip()
+            keys = yield from self._keys_flow(compact, algorithms)
         secret = self.client_secret if isinstance(self.client_secret, str | bytes) else None
         return oidc_core.process_userinfo_response(
             response,

@@ -738,7 +738,7 @@ def _request_token_hook(
         )
 
     def run(response: Response) -> None:
-        form = dict(parse_qsl(response.text, keep_blank_values=True))
+        form = dict(parse_qsl(response.content.decode("utf-8", "replace"), keep_blank_values=True))
         for check in checks:
             check(form)
 

@@ -21,7 +21,8 @@ with the client secret only (OpenID Connect Core §10.1).
 
 from __future__ import annotations
 
-import json
+import base64
+import binascii
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from joserfc.jwk import ECKey, JWKRegistry, Key, KeySet, OKPKey, RSAKey
 
 from .._compat import Request, Response
 from .._exceptions import OAuthError
+from . import _json
 from ._transport import check_transport
 from .rfc6749 import safe_excerpt
 
@@ -50,6 +52,10 @@ DEFAULT_MAX_AGE = 3600.0
 INVALID_JWKS = "invalid_jwks"
 
 _JWKS_MEDIA_TYPES = "application/jwk-set+json, application/json"
+
+# RSA moduli a published key may have: RFC 7518 §3.3 and §3.5 require 2048 bits or more, and
+# a signature (as long as the modulus) of more than 2048 bytes is refused anyway.
+_RSA_BITS = range(2048, 16384 + 1)
 
 # JWS alg -> (kty, allowed curves or None). RFC 7518 §3.1, RFC 8037 §3.1, RFC 8812 §3.2,
 # RFC 9864 §2.2. "none" and the HMAC algorithms have no entry: no published key serves them.
@@ -95,6 +101,22 @@ def _curve(key: Key) -> str | None:
     return None
 
 
+def _rsa_size_ok(member: Mapping[str, Any]) -> bool:
+    """Whether an RSA member's modulus ``n`` has a usable size (RFC 7518 §3.3).
+
+    Checked before joserfc imports it, which would warn (``SecurityWarning``) about a short
+    key and still use it. A malformed ``n`` is left for the import to refuse.
+    """
+    n = member.get("n")
+    if not isinstance(n, str):
+        return True
+    try:
+        raw = base64.urlsafe_b64decode(n + "=" * (-len(n) % 4))
+    except (ValueError, binascii.Error):
+        return True
+    return int.from_bytes(raw, "big").bit_length() in _RSA_BITS
+
+
 def _import_entries(members: Iterable[object]) -> list[_Entry]:
     """The members a verifier can use; the others are skipped as RFC 7517 §5 asks."""
     entries: list[_Entry] = []
@@ -104,6 +126,8 @@ def _import_entries(members: Iterable[object]) -> list[_Entry]:
         kid, use, alg, ops = (member.get(n) for n in ("kid", "use", "alg", "key_ops"))
         if member.get("kty") == "oct":
             continue  # a shared secret has no place in a published set (see module notes)
+        if member.get("kty") == "RSA" and not _rsa_size_ok(member):
+            continue
         if not isinstance(kid, str | None) or not isinstance(use, str | None):
             continue
         if not isinstance(alg, str | None):
@@ -292,8 +316,8 @@ class JWKSCache:
                 f"the jwks_uri answered HTTP {status}; body: {safe_excerpt(response)}",
             )
         try:
-            data = json.loads(response.content)
-        except ValueError:
+            data = _json.loads(response.content)
+        except ValueError:  # also too deep, NaN/Infinity, bad UTF-8
             data = None
         members = data.get("keys") if isinstance(data, dict) else None
         if not isinstance(members, list):

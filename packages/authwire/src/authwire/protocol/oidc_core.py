@@ -44,6 +44,7 @@ from joserfc.util import urlsafe_b64encode
 from .._clock import system_clock
 from .._compat import URL, Request, Response
 from .._exceptions import IDTokenError, InvalidTokenError, OAuthError
+from . import _json
 from ._transport import check_transport
 from .jwks import JWKSCache
 from .rfc6749 import error_from_json, safe_excerpt
@@ -102,21 +103,25 @@ ID_TOKEN_NO_KEY: Final = "no_key"
 ID_TOKEN_SIGNATURE: Final = "signature"
 #: ``iss`` is missing or not the expected issuer. Core §3.1.3.7 step 2.
 ID_TOKEN_ISSUER: Final = "iss"
-#: ``aud`` is missing or does not contain the client_id. Core §3.1.3.7 step 3.
+#: ``aud`` is missing, does not contain the client_id, or lists an audience the client does
+#: not trust. Core §3.1.3.7 step 3.
 ID_TOKEN_AUDIENCE: Final = "aud"
 #: Several audiences and no ``azp``, or an ``azp`` that is not the client_id. Steps 4-5.
 ID_TOKEN_AZP: Final = "azp"
-#: ``exp`` is missing or in the past (beyond the leeway). Core §3.1.3.7 step 9.
+#: ``exp`` is missing, not a usable NumericDate, or in the past (beyond the leeway).
+#: Core §3.1.3.7 step 9.
 ID_TOKEN_EXPIRED: Final = "exp"
-#: ``iat`` is missing or in the future (beyond the leeway). Core §3.1.3.7 step 10.
+#: ``iat`` is missing, not a usable NumericDate, or in the future (beyond the leeway).
+#: Core §3.1.3.7 step 10.
 ID_TOKEN_IAT: Final = "iat"
-#: ``nbf`` is in the future (beyond the leeway). RFC 7519 §4.1.5.
+#: ``nbf`` is not a usable NumericDate or in the future (beyond the leeway). RFC 7519 §4.1.5.
 ID_TOKEN_NOT_YET_VALID: Final = "nbf"
 #: ``sub`` is missing or not a non-empty string. Core §2.
 ID_TOKEN_SUBJECT: Final = "sub"
 #: ``nonce`` differs from the one sent, is missing, or is present when none was sent. Step 11.
 ID_TOKEN_NONCE: Final = "nonce"
-#: ``auth_time`` is missing though required, or too old for ``max_age``. Step 13.
+#: ``auth_time`` is missing though required, not a usable NumericDate, or too old for
+#: ``max_age``. Step 13.
 ID_TOKEN_AUTH_TIME: Final = "auth_time"
 #: ``at_hash`` does not match the access token, or is missing though required. §3.2.2.9.
 ID_TOKEN_AT_HASH: Final = "at_hash"
@@ -172,11 +177,28 @@ Keys: TypeAlias = JWKSCache | Mapping[str, Any] | KeySet | Iterable[Key]
 
 
 def _show(value: object) -> str:
-    """An untrusted claim value, shortened, for a message (never a token or a secret)."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    """An untrusted claim value, shortened, for a message (never a token or a secret).
+
+    Strings, numbers and flat arrays of strings are quoted; anything else is named by its
+    JSON type only, so that a hostile, deeply nested value cannot exhaust the stack here.
+    """
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, bool | int | float):
+        text = _scalar(value)
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        text = json.dumps(value)
+    else:
+        text = f"a JSON {'array' if isinstance(value, list) else 'object'}"
     if len(text) > _SHOWN:
         text = text[:_SHOWN] + "…"
     return repr(text)
+
+
+def _scalar(value: bool | int | float | None) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**_SHOWN:
+        return "a very large number"  # str() of a huge int is slow (and capped at 4300 digits)
+    return json.dumps(value)
 
 
 # --- issuer policy -------------------------------------------------------------------------
@@ -277,9 +299,8 @@ def _opt_str(value: object) -> str | None:
 
 
 def _opt_int(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return int(value)
+    number = _numeric_date(value)
+    return None if number is None else int(number)
 
 
 class IDTokenClaims(dict[str, Any]):
@@ -303,7 +324,7 @@ class IDTokenClaims(dict[str, Any]):
         aud = self.get("aud")
         if isinstance(aud, str):
             return [aud]
-        return [str(a) for a in aud] if isinstance(aud, list) else []
+        return [a for a in aud if isinstance(a, str)] if isinstance(aud, list) else []
 
     @property
     def exp(self) -> int:
@@ -337,9 +358,9 @@ class IDTokenClaims(dict[str, Any]):
 
     @property
     def amr(self) -> list[str] | None:
-        """Authentication method references."""
+        """Authentication method references: the strings of the array (Core §2)."""
         amr = self.get("amr")
-        return [str(a) for a in amr] if isinstance(amr, list) else None
+        return [a for a in amr if isinstance(a, str)] if isinstance(amr, list) else None
 
     @property
     def sid(self) -> str | None:
@@ -429,7 +450,9 @@ def _extract(token: object, what: str, fail: _Fail) -> CompactSignature:
         raise fail(ID_TOKEN_MALFORMED, f"the {what} is not a JWS in compact serialization")
     try:
         obj = jws.extract_compact(token.encode("ascii"), registry=_READER)
-    except (JoseError, ValueError, TypeError, AttributeError, KeyError) as exc:
+    except (JoseError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+        # RecursionError: joserfc parses the header with json.loads, and a hostile header
+        # of nested arrays exhausts the stack (RFC 7515 §5.2 step 3: not valid JSON).
         kind = exc.error if isinstance(exc, JoseError) else "undecodable"
         raise fail(ID_TOKEN_MALFORMED, f"the {what} cannot be decoded ({kind})") from None
     header = obj.protected
@@ -463,9 +486,17 @@ def _check_header(
         )
     if "b64" in header:
         raise fail(ID_TOKEN_MALFORMED, f"the {what} uses an unencoded payload (b64); refused")
+    crit = header.get("crit")
+    if crit is not None and not (
+        isinstance(crit, list) and crit and all(isinstance(name, str) for name in crit)
+    ):
+        # RFC 7515 §4.1.11: a non-empty array of header parameter names, else invalid.
+        raise fail(ID_TOKEN_MALFORMED, f"the {what} header has a crit that is not a name list")
     typ = header.get("typ")
     if typ is not None:
-        media = str(typ).lower().removeprefix("application/")
+        if not isinstance(typ, str):  # RFC 7515 §4.1.9: a string
+            raise fail(ID_TOKEN_MALFORMED, f"the {what} header has a typ that is not a string")
+        media = typ.lower().removeprefix("application/")
         if media.endswith("+jwt"):
             raise fail(
                 ID_TOKEN_TYPE, f"the {what} is explicitly typed {_show(typ)}: another kind of JWT"
@@ -476,6 +507,8 @@ def _check_header(
         raise fail(
             ID_TOKEN_MALFORMED, f"the {what} header is not acceptable ({exc.error})"
         ) from None
+    except (ValueError, TypeError):
+        raise fail(ID_TOKEN_MALFORMED, f"the {what} header is not acceptable") from None
     return alg
 
 
@@ -536,8 +569,8 @@ def _verify(
     if verified_by is None:
         raise fail(ID_TOKEN_SIGNATURE, f"the signature of the {what} does not verify")
     try:
-        claims = json.loads(obj.payload)
-    except ValueError:
+        claims = _json.loads(obj.payload)
+    except ValueError:  # also too deep, NaN/Infinity, bad UTF-8 (UnicodeDecodeError)
         claims = None
     if not isinstance(claims, dict):
         raise fail(ID_TOKEN_MALFORMED, f"the {what} payload is not a JSON object")
@@ -606,14 +639,52 @@ def _check_hash(
 # --- ID token ------------------------------------------------------------------------------
 
 
-def _number(claims: Mapping[str, Any], name: str) -> float | None:
-    value = claims.get(name)
+def _numeric_date(value: object) -> float | None:
+    """A NumericDate (RFC 7519 §2: a JSON number of seconds), when it is a usable one.
+
+    Not a string, not a boolean; and not NaN, an infinity or a number too large for any
+    date (a 400-digit integer would overflow the first comparison with a float).
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    return _json.finite_number(value)
 
 
-def _check_audience(claims: Mapping[str, Any], client_id: str, what: str, fail: _Fail) -> None:
+def _finite(value: object) -> bool:
+    """A caller's number that compares sanely: not NaN, infinite or absurdly large."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and _json.finite_number(value) is not None
+    )
+
+
+def _number(claims: Mapping[str, Any], name: str) -> float | None:
+    return _numeric_date(claims.get(name))
+
+
+def _audiences(trusted: Collection[str]) -> frozenset[str]:
+    if isinstance(trusted, str):
+        trusted = (trusted,)  # one audience passed bare
+    audiences = frozenset(trusted)
+    if not all(isinstance(a, str) and a for a in audiences):
+        raise ValueError("trusted_audiences must be non-empty strings (audience values)")
+    return audiences
+
+
+def _check_audience(
+    claims: Mapping[str, Any],
+    client_id: str,
+    what: str,
+    fail: _Fail,
+    trusted: frozenset[str] | None = None,
+) -> None:
+    """``aud`` must list ``client_id``; with ``trusted``, also nothing but it and those.
+
+    ``trusted`` is ``None`` where the spec asks only that ``aud`` *include* the client (a
+    signed UserInfo response, Core §5.3.2); for an ID token every other audience must be one
+    the client trusts (Core §3.1.3.7 step 3).
+    """
     aud = claims.get("aud")
     if isinstance(aud, str):
         audiences = [aud]
@@ -626,6 +697,14 @@ def _check_audience(claims: Mapping[str, Any], client_id: str, what: str, fail: 
             ID_TOKEN_AUDIENCE,
             f"the aud of the {what} ({_show(audiences)}) does not include the client_id",
         )
+    if trusted is not None:
+        untrusted = sorted({a for a in audiences if a != client_id and a not in trusted})
+        if untrusted:
+            raise fail(
+                ID_TOKEN_AUDIENCE,
+                f"the aud of the {what} lists audiences the client does not trust "
+                f"({_show(untrusted)}); add them to trusted_audiences if they are expected",
+            )
 
 
 def validate_id_token(
@@ -645,6 +724,7 @@ def validate_id_token(
     code: str | None = None,
     require_at_hash: bool = False,
     require_c_hash: bool = False,
+    trusted_audiences: Collection[str] = (),
 ) -> IDTokenClaims:
     """Validate an ID token and return its claims.
 
@@ -670,13 +750,17 @@ def validate_id_token(
         code: the authorization code issued with it, compared with ``c_hash`` if present.
         require_at_hash: ``at_hash`` must be present (implicit / hybrid ``id_token token``).
         require_c_hash: ``c_hash`` must be present (hybrid ``code id_token``).
+        trusted_audiences: audiences other than ``client_id`` that ``aud`` may list (an API
+            the provider adds, say). Any other additional audience is refused: Core
+            §3.1.3.7 step 3. ``azp`` must still be the client.
 
     Returns:
         The claims, as :class:`IDTokenClaims`.
 
     Raises:
         IDTokenError: a check failed; ``reason`` is one of the ``ID_TOKEN_*`` constants.
-        ValueError: a bad argument (empty allow-list, ``none`` allowed, negative leeway…).
+        ValueError: a bad argument (empty allow-list, ``none`` allowed, negative or
+            non-finite leeway, ``now`` or ``max_age``…).
 
     OpenID Connect Core §3.1.3.7 (steps 1-13 that a client can check), §3.2.2.11,
     §3.3.2.12, §3.1.3.8, §3.2.2.9, §3.3.2.11; RFC 8725 §3.1, §3.11.
@@ -685,9 +769,14 @@ def validate_id_token(
         raise ValueError("client_id must be a non-empty string")
     policy = _policy(issuer)
     allowed = _allow_list(algorithms)
-    if leeway < 0:
-        raise ValueError("leeway must be >= 0 seconds")
-    if max_age is not None and (isinstance(max_age, bool) or max_age < 0):
+    trusted = _audiences(trusted_audiences)
+    # NaN compares false with everything: a NaN leeway, now or max_age would pass every
+    # time check below.
+    if not _finite(leeway) or leeway < 0:
+        raise ValueError("leeway must be a finite number of seconds >= 0")
+    if now is not None and not _finite(now):
+        raise ValueError("now must be a finite number of seconds since the epoch")
+    if max_age is not None and (not _finite(max_age) or max_age < 0):
         raise ValueError("max_age must be a number of seconds >= 0")
     if require_at_hash and access_token is None:
         raise ValueError("require_at_hash needs the access_token")
@@ -714,12 +803,12 @@ def validate_id_token(
         raise IDTokenError(ID_TOKEN_ISSUER, f"the iss of the ID token ({shown}) is not expected")
 
     # Steps 3-5: the audience and the authorized party.
-    _check_audience(claims, client_id, "ID token", IDTokenError)
+    _check_audience(claims, client_id, "ID token", IDTokenError, trusted)
     aud = claims["aud"]
     azp = claims.get("azp")
-    if isinstance(aud, list) and len(set(aud)) > 1 and azp is None:
+    if isinstance(aud, list) and len(set(aud)) > 1 and "azp" not in claims:
         raise IDTokenError(ID_TOKEN_AZP, "the ID token has several audiences and no azp")
-    if azp is not None and azp != client_id:
+    if "azp" in claims and azp != client_id:  # a present azp, even null, must be the client
         raise IDTokenError(
             ID_TOKEN_AZP, f"the azp of the ID token ({_show(azp)}) is not the client"
         )
@@ -731,19 +820,23 @@ def validate_id_token(
     # Step 9: expiry.
     exp = _number(claims, "exp")
     if exp is None:
-        raise IDTokenError(ID_TOKEN_EXPIRED, "the ID token has no exp (a number)")
+        raise IDTokenError(ID_TOKEN_EXPIRED, "the ID token has no usable exp (a NumericDate)")
     if current >= exp + leeway:
         raise IDTokenError(ID_TOKEN_EXPIRED, "the ID token has expired")
 
     # Step 10: issue time.
     iat = _number(claims, "iat")
     if iat is None:
-        raise IDTokenError(ID_TOKEN_IAT, "the ID token has no iat (a number)")
+        raise IDTokenError(ID_TOKEN_IAT, "the ID token has no usable iat (a NumericDate)")
     if iat > current + leeway:
         raise IDTokenError(ID_TOKEN_IAT, "the ID token is issued in the future (iat)")
     if "nbf" in claims:
         nbf = _number(claims, "nbf")
-        if nbf is None or nbf > current + leeway:
+        if nbf is None:
+            raise IDTokenError(
+                ID_TOKEN_NOT_YET_VALID, "the ID token has no usable nbf (a NumericDate)"
+            )
+        if nbf > current + leeway:
             raise IDTokenError(ID_TOKEN_NOT_YET_VALID, "the ID token is not valid yet (nbf)")
 
     # Step 11: the nonce.
@@ -768,7 +861,9 @@ def validate_id_token(
     if "auth_time" in claims or max_age is not None or auth_time_required:
         auth_time = _number(claims, "auth_time")
         if auth_time is None:
-            raise IDTokenError(ID_TOKEN_AUTH_TIME, "the ID token has no auth_time (a number)")
+            raise IDTokenError(
+                ID_TOKEN_AUTH_TIME, "the ID token has no usable auth_time (a NumericDate)"
+            )
         if max_age is not None and current > auth_time + max_age + leeway:
             raise IDTokenError(
                 ID_TOKEN_AUTH_TIME, "the End-User authenticated longer ago than max_age"
@@ -799,6 +894,18 @@ def build_userinfo_request(endpoint: str, access_token: str) -> Request:
     )
 
 
+def _jwt_text(response: Response) -> str:
+    """The compact JWT of an ``application/jwt`` body (ASCII by RFC 7515 §7.1), or ``""``.
+
+    Not ``response.text``: a hostile ``charset`` (``base64``, ``rot13``, ``idna``…) makes
+    httpx's decoding raise exceptions of its own.
+    """
+    try:
+        return response.content.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return ""  # refused by _verify as not a JWS
+
+
 def _userinfo_http_error(response: Response) -> OAuthError:
     for challenge in parse_www_authenticate(response.headers.get("www-authenticate", "")):
         if challenge.scheme.lower() in ("bearer", "dpop") and "error" in challenge.params:
@@ -808,7 +915,7 @@ def _userinfo_http_error(response: Response) -> OAuthError:
                 params["error"], params.get("error_description"), params.get("error_uri")
             )
     try:
-        data = json.loads(response.content)
+        data = _json.loads(response.content)
     except ValueError:
         data = None
     error = error_from_json(data)
@@ -870,7 +977,7 @@ def process_userinfo_response(
             raise ValueError("a signed UserInfo response needs issuer= and client_id=")
         policy = _policy(issuer)
         _, claims, _ = _verify(
-            response.text.strip(),
+            _jwt_text(response),
             keys=keys,
             algorithms=_allow_list(algorithms),
             client_secret=client_secret,
@@ -887,7 +994,7 @@ def process_userinfo_response(
                 f"the UserInfo response is not signed (content type {_show(ctype or 'none')})",
             )
         try:
-            data = json.loads(response.content)
+            data = _json.loads(response.content)
         except ValueError:
             data = None
         if not isinstance(data, dict):

@@ -9,12 +9,12 @@ and endpoints that are https (or http to a loopback host).
 
 from __future__ import annotations
 
-import json
 from typing import Any, Final, Literal, TypedDict, cast
 from urllib.parse import urlsplit
 
-from .._compat import Request, Response
+from .._compat import URL, Request, Response, httpx
 from .._exceptions import InsecureTransportError, OAuthError
+from . import _json
 from ._transport import check_transport
 from .oidc_core import IssuerPolicy
 from .rfc6749 import safe_excerpt
@@ -150,14 +150,21 @@ def _invalid(description: str) -> OAuthError:
 
 
 def _check_url(name: str, value: object, allow_insecure: bool) -> None:
+    """An absolute http(s) URL with a host (``https:op.example`` has none), safe to send to.
+
+    Discovery §3, RFC 8414 §2.
+    """
     if not isinstance(value, str) or not value:
         raise _invalid(f"{name} is not a URL string")
     try:
         check_transport(value, allow_insecure=allow_insecure, what=f"{name} of the metadata")
+        host = URL(value).host
     except InsecureTransportError:
         raise
-    except ValueError:
-        raise _invalid(f"{name} is not an http(s) URL") from None
+    except (ValueError, httpx.InvalidURL):  # httpx refuses control characters, bad ports…
+        host = ""
+    if not host:
+        raise _invalid(f"{name} is not an http(s) URL with a host")
 
 
 def _check_types(doc: dict[str, Any], allow_insecure: bool) -> None:
@@ -179,7 +186,8 @@ def _check_types(doc: dict[str, Any], allow_insecure: bool) -> None:
 
 def _check_required(doc: dict[str, Any], kind: Kind) -> None:
     grants = doc.get("grant_types_supported")
-    declared = set(grants) if isinstance(grants, list) else None
+    # read before _check_types has refused an array of anything but strings
+    declared = {g for g in grants if isinstance(g, str)} if isinstance(grants, list) else None
     needs_authorization = (
         kind == OPENID or declared is None or bool(declared & _FRONT_CHANNEL_GRANTS)
     )
@@ -235,7 +243,7 @@ def process_discovery_response(
             f"the discovery endpoint answered HTTP {status}; body: {safe_excerpt(response)}"
         )
     try:
-        doc = json.loads(response.content)
+        doc = _json.loads(response.content)
     except ValueError:
         doc = None
     if not isinstance(doc, dict):

@@ -24,7 +24,6 @@ import binascii
 import functools
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -46,6 +45,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from .._compat import URL, Request, Response
 from .._exceptions import AuthorizationResponseError, TokenResponseError
+from . import _json
 
 __all__ = [
     "CONTENT_TYPE_FORM_URLENCODED",
@@ -659,23 +659,40 @@ class OAuth1Token(dict[str, Any]):
     __str__ = __repr__
 
 
-def _clean(text: object, limit: int = 200) -> str:
-    value = "".join(c if c.isprintable() else " " for c in str(text))
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+def _clean(text: str, limit: int = 200) -> str:
+    # cut first: a hostile server's text may be megabytes long
+    value = "".join(c if c.isprintable() else " " for c in text[:limit])
+    return value if len(text) <= limit else value[: limit - 1] + "…"
 
 
-def _parse_token_body(text: str) -> dict[str, Any] | None:
-    text = text.strip()
+def _parse_token_body(content: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """The fields of a token response body, or ``None`` and why it has none.
+
+    The body is UTF-8 (RFC 5849 §3.6 encodes every parameter as UTF-8), decoded here rather
+    than by httpx, whose ``response.text`` raises on a hostile ``charset``. A parameter sent
+    twice makes the response ambiguous: it is refused rather than read as the first or
+    the last. JSON (some servers answer with it) is parsed by :func:`_json.loads`.
+    """
+    try:
+        text = content.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return None, "the token response is not UTF-8"
     if text.startswith("{"):
         try:
-            data = json.loads(text)
+            data = _json.loads(text)
         except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
+            return None, None
+        return (data, None) if isinstance(data, dict) else (None, None)
     try:
-        return dict(parse_qsl(text.rstrip("&"), keep_blank_values=True, strict_parsing=True))
-    except ValueError:
-        return None
+        pairs = parse_qsl(
+            text.rstrip("&"), keep_blank_values=True, strict_parsing=True, errors="strict"
+        )
+    except ValueError:  # not a form body, or percent-encoded bytes that are not UTF-8
+        return None, None
+    fields = dict(pairs)
+    if len(fields) != len(pairs):
+        return None, "the token response repeats a parameter"
+    return fields, None
 
 
 def _describe(response: Response, fields: Mapping[str, Any] | None) -> str:
@@ -689,19 +706,21 @@ def _describe(response: Response, fields: Mapping[str, Any] | None) -> str:
 def process_token_response(response: Response) -> OAuth1Token:
     """Read a temporary-credentials or token-credentials response.
 
-    The body is form-encoded (JSON is accepted too) and must carry ``oauth_token``. An HTTP
-    error, an OAuth error body or a body without a token raises :class:`TokenResponseError`
-    with the status and a secret-free excerpt (field names, never values).
-    RFC 5849 §2.1, §2.3.
+    The body is form-encoded UTF-8 (JSON is accepted too) and must carry ``oauth_token``. An
+    HTTP error, an OAuth error body, a body without a token, one that is not UTF-8 or that
+    repeats a parameter raises :class:`TokenResponseError` with the status and a secret-free
+    excerpt (field names, never values). RFC 5849 §2.1, §2.3, §3.6.
     """
-    fields = _parse_token_body(response.text)
+    fields, problem = _parse_token_body(response.content)
     status = response.status_code
     if status >= 400:
         error = fields.get("error") if fields else None
         if isinstance(error, str) and error:
             description = fields.get("error_description") if fields else None
             raise TokenResponseError(
-                _clean(description) if description else "the server refused the token request",
+                _clean(description)
+                if isinstance(description, str) and description
+                else "the server refused the token request",
                 status_code=status,
                 excerpt=_describe(response, None),
                 error=_clean(error, 64),
@@ -714,7 +733,7 @@ def process_token_response(response: Response) -> OAuth1Token:
         )
     if not fields or not isinstance(fields.get("oauth_token"), str) or not fields["oauth_token"]:
         raise TokenResponseError(
-            "the token response carries no oauth_token",
+            problem or "the token response carries no oauth_token",
             status_code=status,
             excerpt=_describe(response, fields),
         )
@@ -739,13 +758,37 @@ def build_authorization_url(url: str | URL, token: str, params: Mapping[str, Any
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+#: Callback parameters whose value :func:`parse_authorization_response` acts on (with the
+#: ``oauth_*`` ones): each may appear once.
+_CALLBACK_SINGLE = frozenset({"denied", "error", "error_description", "error_uri"})
+
+
 def parse_authorization_response(url: str | URL) -> dict[str, str]:
     """Read the redirect back from the authorization step into a dict.
 
     Expect ``oauth_token`` and ``oauth_verifier``. A ``denied`` parameter (as Twitter/X sends)
-    or an ``error`` parameter raises :class:`AuthorizationResponseError`. RFC 5849 §2.2.
+    or an ``error`` parameter raises :class:`AuthorizationResponseError`. So does a URL that
+    cannot be parsed, percent-encoded bytes that are not UTF-8 (RFC 5849 §3.6), or an
+    ``oauth_*``, ``denied`` or ``error*`` parameter given twice: which of the two was meant
+    is unknowable, and an attacker who can add to the URL chooses. RFC 5849 §2.2.
     """
-    params = dict(parse_qsl(urlsplit(str(url)).query, keep_blank_values=True))
+    try:
+        text = str(url)
+        text.encode("utf-8")  # a lone surrogate could never be signed or sent (RFC 5849 §3.6)
+        pairs = parse_qsl(urlsplit(text).query, keep_blank_values=True, errors="strict")
+    except ValueError:  # bad UTF-8 either way (UnicodeError), a bad IPv6 literal…
+        raise AuthorizationResponseError(
+            None, "the authorization response URL cannot be parsed"
+        ) from None
+    params = dict(pairs)
+    if len(params) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen and (name.startswith("oauth_") or name in _CALLBACK_SINGLE):
+                raise AuthorizationResponseError(
+                    None, f"the authorization response repeats {_clean(name, 64)!r}"
+                )
+            seen.add(name)
     if "denied" in params:
         raise AuthorizationResponseError(
             "access_denied", "the resource owner denied the authorization request"

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from .._clock import Clock, system_clock
-from .._compat import URL, Response
+from .._compat import URL, InvalidURL, Response
 from .._exceptions import (
     AuthorizationResponseError,
     MismatchingStateError,
@@ -131,7 +131,7 @@ def _response_params(url: str) -> dict[str, str]:
     """
     try:
         parsed = URL(url)
-    except (ValueError, TypeError, UnicodeError) as exc:
+    except (InvalidURL, ValueError, TypeError, UnicodeError) as exc:
         raise AuthorizationResponseError(
             "invalid_authorization_response", f"the callback URL cannot be parsed: {exc}"
         ) from None
@@ -189,6 +189,10 @@ def token_from_fragment(url: str, *, state: str | None) -> OAuth2Token:
     params = parse_authorization_response(url, state=state, require_code=False)
     if "access_token" not in params:
         raise TokenResponseError("the authorization response carries no access_token")
+    if not _TOKEN_CHARS.fullmatch(params["access_token"]):
+        raise TokenResponseError(
+            "the access_token has characters no Authorization header can carry (RFC 6750 §2.1)"
+        )
     return OAuth2Token(params)
 
 
@@ -225,6 +229,9 @@ def safe_excerpt(response: Response) -> str:
         if isinstance(data, dict):
             return f"{ctype} JSON object with keys {sorted(data)}"
         return f"{ctype} JSON {type(data).__name__}"
+    if content.lstrip()[:1] in (b"{", b"["):
+        # almost JSON (NaN, too deep, trailing bytes): its text would quote the values
+        return f"{ctype} malformed JSON ({len(content)} bytes)"
     text = content[:2048].decode("utf-8", "replace")
     if "=" in text and " " not in text.strip() and "<" not in text:
         keys = [k for k, _ in parse_qsl(text, keep_blank_values=True)]

@@ -72,7 +72,12 @@ _TOKEN68 = re.compile(r"\s*([A-Za-z0-9\-._~+/]+=*)\s*(?:,|$)")
 
 
 def parse_www_authenticate(value: str) -> list[Challenge]:
-    """Split a ``WWW-Authenticate`` value into challenges (RFC 9110 §11.6.1, RFC 6750 §3)."""
+    """Split a ``WWW-Authenticate`` value into challenges (RFC 9110 §11.6.1, RFC 6750 §3).
+
+    Never raises: what does not parse ends the list. Parameter names are case-insensitive
+    and "MUST only occur once per challenge" (RFC 9110 §11.2); of a name sent again, the
+    first value is kept, so a second ``error=`` cannot override the first.
+    """
     challenges: list[Challenge] = []
     pos, end = 0, len(value)
     while pos < end:
@@ -96,7 +101,7 @@ def parse_www_authenticate(value: str) -> list[Challenge]:
                 raw = param.group(2)
                 if raw.startswith('"'):
                     raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
-                params[param.group(1).lower()] = raw
+                params.setdefault(param.group(1).lower(), raw)
                 pos = param.end()
                 if pos < end and value[pos] == ",":
                     # a comma ends this param; the next item is a param or a new scheme

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from .._compat import Response
 from .._exceptions import OAuthError
+from . import _json
 from .rfc6749 import error_from_json
 
 __all__ = ["build_revocation_params", "process_revocation_response"]
@@ -26,7 +25,7 @@ def process_revocation_response(response: Response) -> Response:
     if response.status_code == 200:
         return response
     try:
-        data = json.loads(response.content) if response.content.strip() else None
+        data = _json.loads(response.content) if response.content.strip() else None
     except ValueError:
         data = None
     error = error_from_json(data)

@@ -60,6 +60,7 @@ from joserfc.jws import JWSRegistry
 from joserfc.util import urlsafe_b64encode
 
 from .._clock import Clock, system_clock
+from . import _json
 from .client_auth import ClientCredentials, Headers, add_form_params, require_client_id
 
 __all__ = [
@@ -200,8 +201,8 @@ def _import_key(
             imported = _wrap_native(_load_pem(data, pw))
         elif data.lstrip().startswith(b"{"):
             try:
-                parsed = json.loads(data)
-            except ValueError:
+                parsed = _json.loads(data)
+            except ValueError:  # also nested too deeply (RecursionError), NaN/Infinity
                 raise ValueError("key looks like JSON but is not a valid JWK") from None
             if not isinstance(parsed, dict):
                 raise ValueError("key looks like JSON but is not a JWK object")

@@ -11,6 +11,7 @@ from typing import Any
 
 from .._compat import Response
 from .._exceptions import AccessDeniedError, DeviceCodeExpiredError, OAuthError, ResponseError
+from ._json import finite_number
 from .rfc6749 import process_json_response, safe_excerpt
 
 __all__ = [
@@ -69,13 +70,19 @@ class DeviceFlowProgress:
     polls: int
 
 
-def _positive_int(data: dict[str, Any], name: str, default: int | None) -> int:
-    value = data.get(name, default)
-    if isinstance(value, str) and value.isdigit():  # some servers send numbers as strings
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(name)
-    return value
+def _seconds(value: Any) -> int | None:
+    """A positive whole number of seconds the server sent, else ``None``.
+
+    A JSON number, or a string of ASCII digits (some servers send ``"1800"``); never a
+    boolean, a fraction, NaN, an infinity, or a number too large to add to a time (a
+    400-digit ``expires_in`` would overflow ``now + expires_in``). RFC 8628 §3.2.
+    """
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        return None
+    number = finite_number(value)
+    if number is None or number <= 0 or not number.is_integer():
+        return None
+    return int(number)
 
 
 def process_device_authorization_response(response: Response, *, now: float) -> DeviceAuthorization:
@@ -97,13 +104,13 @@ def process_device_authorization_response(response: Response, *, now: float) -> 
         )
         if not isinstance(value, str) or not value
     ]
-    try:
-        expires_in = _positive_int(data, "expires_in", None)
-        interval = _positive_int(data, "interval", DEFAULT_INTERVAL)
-    except ValueError as exc:
-        missing.append(f"{exc} (a positive whole number)")
-        expires_in = interval = 0
-    if missing:
+    expires_in = _seconds(data.get("expires_in"))
+    interval = _seconds(data.get("interval", DEFAULT_INTERVAL))
+    if expires_in is None:
+        missing.append("expires_in (a positive whole number)")
+    if interval is None:
+        missing.append("interval (a positive whole number)")
+    if missing or expires_in is None or interval is None:
         raise ResponseError(
             f"the {what} response lacks {', '.join(missing)}",
             status_code=response.status_code,
@@ -132,8 +139,9 @@ def next_interval(error: OAuthError, interval: int) -> int:
         return interval
     if error.error == "slow_down":
         named = error.extra.get("interval")
-        if isinstance(named, int) and not isinstance(named, bool) and named > 0:
-            return max(interval + SLOW_DOWN_STEP, named)
+        seconds = _seconds(named) if isinstance(named, int) else None
+        if seconds is not None:
+            return max(interval + SLOW_DOWN_STEP, seconds)
         return interval + SLOW_DOWN_STEP
     if error.error == "access_denied":
         raise AccessDeniedError(description=error.description, uri=error.uri) from None

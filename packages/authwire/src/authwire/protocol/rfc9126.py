@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .._compat import Response
 from .._exceptions import ResponseError
+from ._json import finite_number
 from .rfc6749 import process_json_response, safe_excerpt, url_with_params
 
 __all__ = ["PushedAuthorizationRequest", "authorization_url", "process_par_response"]
@@ -28,19 +29,16 @@ def process_par_response(response: Response, *, now: float) -> PushedAuthorizati
     """Check the pushed authorization response (201 with ``request_uri`` and ``expires_in``).
 
     An error object raises :class:`OAuthError` (RFC 9126 §2.3); anything else that is not a
-    JSON object with both members raises :class:`ResponseError`. RFC 9126 §2.2.
+    JSON object with both members raises :class:`ResponseError`. ``expires_in`` is "a JSON
+    number ... as a positive integer" (§2.2): not a string, a fraction, or a number too large
+    to add to ``now`` (a 400-digit one would overflow). RFC 9126 §2.2.
     """
     what = "pushed authorization request endpoint"
     data = process_json_response(response, what=what)
     request_uri = data.get("request_uri")
-    expires_in = data.get("expires_in")
-    if (
-        not isinstance(request_uri, str)
-        or not request_uri
-        or isinstance(expires_in, bool)
-        or not isinstance(expires_in, int)
-        or expires_in <= 0
-    ):
+    value = data.get("expires_in")
+    expires_in = finite_number(value) if isinstance(value, int) else None
+    if not isinstance(request_uri, str) or not request_uri or expires_in is None or expires_in <= 0:
         raise ResponseError(
             f"the {what} response lacks request_uri or a positive expires_in",
             status_code=response.status_code,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import secrets
 from collections import OrderedDict
@@ -29,6 +28,7 @@ from joserfc.jwk import ECKey, JWKRegistry, OctKey
 
 from .._compat import URL, Response, httpx
 from ..token import is_dpop_token
+from . import _json
 from .rfc6750 import parse_www_authenticate
 from .rfc7523 import KeyInput, SigningKey, _describe, _import_key, _OneAlgorithm, _resolve_alg
 
@@ -353,7 +353,7 @@ class NonceStore:
 def _is_as_challenge(response: Response) -> bool:
     """A 400 error object ``{"error": "use_dpop_nonce"}``. RFC 9449 §8."""
     try:
-        data = json.loads(response.content)
+        data = _json.loads(response.content)
     except ValueError:
         return False
     return isinstance(data, dict) and data.get("error") == USE_DPOP_NONCE
