@@ -169,6 +169,42 @@ def test_31_waiting_threads_get_the_failed_refresh_s_own_error(failure: str) -> 
     assert all(_fields(e) == first for e in errors)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_an_unreachable_token_endpoint_gives_every_waiter_httpx_s_own_error(backend: str) -> None:
+    # httpx ends the auth flow before authwire sees a transport error, so it is not shared:
+    # each waiter tries in turn (one at a time, under the lock) and gets httpx's error
+    attempts = 0
+
+    async def main() -> list[BaseException]:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            nonlocal attempts
+            if request.url.path == "/token":
+                attempts += 1
+                raise httpx.ConnectError("connection refused", request=request)
+            return httpx.Response(200)
+
+        errors: list[BaseException] = []
+        async with _failing_client(AsyncOAuth2Client, handler) as client:
+
+            async def call() -> None:
+                try:
+                    await client.get(API)
+                except Exception as exc:
+                    errors.append(exc)
+
+            with anyio.fail_after(30):
+                async with anyio.create_task_group() as tg:
+                    for _ in range(200):
+                        tg.start_soon(call)
+            assert client.token["refresh_token"] == "rt-secret-1"
+        return errors
+
+    errors = anyio.run(main, backend=backend)
+    assert len(errors) == 200
+    assert all(type(e) is httpx.ConnectError for e in errors)
+    assert attempts == 200
+
+
 @pytest.mark.parametrize(
     "error",
     [
