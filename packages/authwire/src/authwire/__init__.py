@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
-from .auth.oauth2 import AuthorizationRequest, OAuth2Auth
-from .client.oauth2 import AsyncOAuth2Client, OAuth2Client
 from .token import OAuth2Token
 
 if TYPE_CHECKING:
     from . import providers
     from .auth.assertion import AssertionAuth
     from .auth.oauth1 import OAuth1Auth
+    from .auth.oauth2 import AuthorizationRequest, OAuth2Auth, OAuth2ClientAuth
     from .client.assertion import AssertionClient, AsyncAssertionClient
     from .client.oauth1 import AsyncOAuth1Client, OAuth1Client
+    from .client.oauth2 import AsyncOAuth2Client, OAuth2Client
     from .protocol.rfc5849 import (
         SIGNATURE_HMAC_SHA1,
         SIGNATURE_HMAC_SHA256,
@@ -33,9 +33,15 @@ if TYPE_CHECKING:
     from .protocol.rfc9449 import DPoPKey
     from .rfc7523 import ClientSecretJWT, PrivateKeyJWT
 
-# OAuth 1 (cryptography) and JOSE (joserfc) are imported only when one of these names is
-# first used, so that ``import authwire`` stays about as cheap as ``import httpx``.
+# Every name bound to an HTTP library is imported when it is first used: ``import
+# authwire.httpx2`` must not import httpx (see authwire._binding), and OAuth 1
+# (cryptography) and JOSE (joserfc) cost nothing until they are used.
 _LAZY = {
+    "OAuth2Auth": ".auth.oauth2",
+    "OAuth2ClientAuth": ".auth.oauth2",
+    "AuthorizationRequest": ".auth.oauth2",
+    "OAuth2Client": ".client.oauth2",
+    "AsyncOAuth2Client": ".client.oauth2",
     "OAuth1Auth": ".auth.oauth1",
     "OAuth1Client": ".client.oauth1",
     "AsyncOAuth1Client": ".client.oauth1",
@@ -96,6 +102,7 @@ __all__ = [
     "OAuth1Token",
     "OAuth2Auth",
     "OAuth2Client",
+    "OAuth2ClientAuth",
     "OAuth2Token",
     "PrivateKeyJWT",
     "RequestObjectSigner",

@@ -1,15 +1,34 @@
 """The one seam to the HTTP library.
 
-Every other module takes the httpx names it needs from here, so that a binding for another
-httpx-compatible package (pydantic's ``httpx2``) only has to provide this module.
+Every other module takes the HTTP names it needs from here. Which library that is depends
+on the package this module was loaded into, never on what happens to be installed:
+``authwire._compat`` binds ``httpx``, ``authwire.httpx2._compat`` (the same source, loaded
+again by :mod:`authwire._binding`) binds ``httpx2``, pydantic's maintained fork with the same
+API. The few touches of a library's internals live here too, for both.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
 from contextlib import aclosing
+from typing import TYPE_CHECKING
 
-import httpx
-from httpx import URL, AsyncClient, Auth, Client, Headers, QueryParams, Request, Response
+from ._binding import library_for
+
+if TYPE_CHECKING:
+    import httpx
+    from httpx import URL, AsyncClient, Auth, Client, Headers, QueryParams, Request, Response
+else:
+    httpx = importlib.import_module(library_for(__name__))
+    URL = httpx.URL
+    AsyncClient = httpx.AsyncClient
+    Auth = httpx.Auth
+    Client = httpx.Client
+    Headers = httpx.Headers
+    QueryParams = httpx.QueryParams
+    Request = httpx.Request
+    Response = httpx.Response
 
 __all__ = [
     "URL",
@@ -69,6 +88,11 @@ def read_at_most(response: Response, limit: int) -> bool:
     return True
 
 
+def _pieces(decoded: bytes | Iterable[bytes]) -> Iterable[bytes]:
+    # httpx's content decoders return bytes, httpx2's yield them
+    return (decoded,) if isinstance(decoded, bytes) else decoded
+
+
 async def aread_at_most(response: Response, limit: int) -> bool:
     """Async twin of :func:`read_at_most`.
 
@@ -92,12 +116,12 @@ async def aread_at_most(response: Response, limit: int) -> bool:
     try:
         async with aclosing(aiter(stream)) as raw:  # type: ignore[type-var]
             async for part in raw:
-                chunk = decoder.decode(part)
-                total += len(chunk)
-                if total > limit:
-                    return False
-                chunks.append(chunk)
-        chunks.append(decoder.flush())
+                for chunk in _pieces(decoder.decode(part)):
+                    total += len(chunk)
+                    if total > limit:
+                        return False
+                    chunks.append(chunk)
+        chunks.extend(_pieces(decoder.flush()))
     finally:
         await response.aclose()
     response._content = b"".join(chunks)
@@ -124,7 +148,7 @@ def reopenable(client: Client | AsyncClient) -> None:
     caller must still be able to write ``with OAuth2Client.from_issuer(...) as client:``.
     Entering it later opens its transports, which tolerate having served requests.
     """
-    from httpx._client import ClientState
+    ClientState = importlib.import_module(f"{httpx.__name__}._client").ClientState
 
     if client._state is ClientState.OPENED:
         client._state = ClientState.UNOPENED

@@ -10,10 +10,24 @@ from typing import Any
 __all__ = [
     "AUTHORIZE_DEFAULTS",
     "CLIENT_SIDE_NAMES",
+    "HOOK_TYPES",
     "check_metadata",
     "is_metadata_name",
     "split_kwargs",
 ]
+
+#: The compliance hook types, in the order a token's life meets them.
+HOOK_TYPES = (
+    "access_token_request",
+    "access_token_response",
+    "refresh_token_request",
+    "refresh_token_response",
+    "device_authorization_request",
+    "device_authorization_response",
+    "revoke_token_request",
+    "introspect_token_request",
+    "protected_request",
+)
 
 #: Authorization-request parameters Authlib users pass to the constructor to have them sent
 #: on every authorization URL (RFC 6749 §4.1.1, OpenID Connect Core §3.1.2.1, RFC 8707).

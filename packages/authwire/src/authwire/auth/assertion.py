@@ -28,9 +28,16 @@ class AssertionAuth(OAuth2Auth):
     """Presents a token obtained with a signed JWT assertion, and obtains it again on expiry.
 
     The key is imported and checked when the object is built: a key that cannot sign, an
-    ``alg`` that does not fit it, or an encrypted PEM without ``password`` raise
-    ``ValueError`` here, not on the first request. RFC 7521 §4.1, RFC 7523 §2.1, §3.
+    ``alg`` that does not fit it or cannot be inferred from it, or an encrypted PEM without
+    ``password`` raise ``ValueError`` here, not on the first request (where Authlib raises
+    its "Missing 'alg'"). RFC 7521 §4.1, RFC 7523 §2.1, §3.
     """
+
+    #: The grant type of RFC 7523 §2.1, the default ``grant_type``.
+    JWT_BEARER_GRANT_TYPE = JWT_BEARER_GRANT_TYPE
+
+    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    _provider_kind = "assertion"
 
     def __init__(
         self,

@@ -19,10 +19,13 @@ from ..protocol.rfc5849 import (
     SIGNATURE_TYPE_HEADER,
     OAuth1Signer,
     OAuth1Token,
+    SignatureMethod,
+    Signer,
     generate_nonce,
     process_token_response,
     sign_request,
 )
+from ..protocol.rfc5849 import register_signature_method as _register_signature_method
 
 __all__ = ["OAuth1Auth", "fetch_access_token_flow", "fetch_request_token_flow"]
 
@@ -74,6 +77,37 @@ class OAuth1Auth(Auth):
         self.verifier = verifier
         self._nonce = nonce_factory or generate_nonce
         self._clock = clock or time.time
+
+    @classmethod
+    def register_signature_method(
+        cls,
+        name: str,
+        sign: Signer,
+        *,
+        load_key: Callable[[Any], Any] | None = None,
+        uses_base_string: bool = True,
+    ) -> SignatureMethod:
+        """Add a signature method for every client and signer built afterwards (Authlib's).
+
+        As in Authlib it is class-level: the registry is the process-wide one of
+        :func:`authwire.protocol.rfc5849.register_signature_method`. The function differs:
+        authwire calls ``sign(base_string, key)`` with the signature base string already
+        built and the secrets prepared (``key.hmac_key``, ``key.client_secret``,
+        ``key.token_secret``, ``key.private_key``); an Authlib-style
+        ``sign(client, request)`` is refused with ``TypeError`` saying so. RFC 5849 §3.4.
+        """
+        if not callable(sign):
+            raise TypeError("sign must be callable: sign(base_string, key) -> signature")
+        if _authlib_style(sign):
+            raise TypeError(
+                f"{getattr(sign, '__name__', 'sign')}(client, request) is Authlib's signature "
+                "function shape; authwire calls sign(base_string, key), with the signature base "
+                "string built and the secrets in key.hmac_key / key.client_secret / "
+                "key.token_secret / key.private_key"
+            )
+        return _register_signature_method(
+            name, sign, load_key=load_key, uses_base_string=uses_base_string
+        )
 
     # -- configuration, read-only ---------------------------------------------------------
 
@@ -166,6 +200,17 @@ class OAuth1Auth(Auth):
             f"signature_method={self.signature_method!r}, "
             f"signature_type={self.signature_type!r}, has_token={self.token is not None})"
         )
+
+
+def _authlib_style(sign: Callable[..., Any]) -> bool:
+    """Whether ``sign`` takes Authlib's ``(client, request)`` rather than a base string."""
+    import inspect
+
+    try:
+        names = list(inspect.signature(sign).parameters)
+    except (TypeError, ValueError):
+        return False
+    return names[:2] == ["client", "request"]
 
 
 def fetch_request_token_flow(

@@ -38,7 +38,7 @@ from .._exceptions import (
     UnsupportedTokenTypeError,
     clone_exception,
 )
-from .._metadata import AUTHORIZE_DEFAULTS, check_metadata, is_metadata_name
+from .._metadata import AUTHORIZE_DEFAULTS, HOOK_TYPES, check_metadata, is_metadata_name
 from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662
 from ..protocol._transport import check_transport
 from ..protocol.client_auth import (
@@ -61,22 +61,10 @@ from .secured import SecuredAuthorization
 if TYPE_CHECKING:
     import anyio
 
-__all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "UpdateToken"]
+__all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "OAuth2ClientAuth", "UpdateToken"]
 
 logger = logging.getLogger("authwire")
 
-#: The compliance hook types, in the order a token's life meets them.
-HOOK_TYPES = (
-    "access_token_request",
-    "access_token_response",
-    "refresh_token_request",
-    "refresh_token_response",
-    "device_authorization_request",
-    "device_authorization_response",
-    "revoke_token_request",
-    "introspect_token_request",
-    "protected_request",
-)
 
 #: Grants that are never re-run on expiry: they need the user or a one-time value.
 _NOT_REFETCHABLE = frozenset(
@@ -88,6 +76,12 @@ _NOT_REFETCHABLE = frozenset(
         "urn:ietf:params:oauth:grant-type:device_code",
     }
 )
+
+#: Grants with no user redirect: the constructor's ``scope`` and these metadata values are
+#: sent on each of their token requests (first fetch, re-fetch, explicit ``fetch_token()``)
+#: unless the call gives them. RFC 6749 §4.3.2, §4.4.2; RFC 8707 §2.
+_UNATTENDED_GRANTS = frozenset({rfc6749.CLIENT_CREDENTIALS, rfc6749.PASSWORD})
+_GRANT_METADATA = ("audience", "resource")
 
 UpdateToken = Callable[..., Any]
 Hook = Callable[..., Any]
@@ -152,6 +146,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
     cause one token request, and the others wait for its result.
     """
 
+    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    _provider_kind = "oauth2"
+
     def __init__(
         self,
         token: Mapping[str, Any] | None = None,
@@ -179,6 +176,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             if not is_metadata_name(name):
                 raise TypeError(f"OAuth2Auth() got an unexpected keyword argument {name!r}")
         check_metadata(metadata)
+        check_resource(metadata.get("resource"))
         if client_id is not None and not isinstance(client_id, str):
             raise TypeError(f"client_id must be a str, not {type(client_id).__name__}")
         _check_secret(client_secret)
@@ -356,6 +354,29 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             f"token_endpoint={self.metadata.get('token_endpoint')!r})"
         )
 
+    def client_auth(self, auth_method: Any = None) -> OAuth2ClientAuth:
+        """Client authentication as an ``httpx.Auth``, for ``auth=`` (as Authlib's).
+
+        ``auth_method`` is a registered method's name (the token endpoint's by default), or
+        a method itself (``(name, fn)`` or an object with a ``name``). An unknown name raises
+        ``ValueError`` now. RFC 6749 §2.3.
+        """
+        if auth_method is None:
+            auth_method = self.token_endpoint_auth_method
+        if isinstance(auth_method, str):
+            method = self._auth_methods.get(auth_method)
+            if method is None:
+                raise ValueError(
+                    f"the client auth method {auth_method!r} is not registered; "
+                    "call register_client_auth_method() with it first"
+                )
+        else:
+            method = named_method(auth_method)
+            prepare = getattr(method, "prepare", None)
+            if callable(prepare):
+                prepare(self._credentials(method.name))
+        return OAuth2ClientAuth(self, method)
+
     def register_client_auth_method(self, auth: Any) -> None:
         """Add a client authentication method: ``(name, fn)`` or an object with ``.name``.
 
@@ -475,6 +496,33 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         self.authorization_request = pending
         return authorization_url, pending.state
 
+    def token_from_fragment(
+        self, authorization_response: str, state: str | None = None
+    ) -> OAuth2Token:
+        """The token of an implicit-grant callback, read from its fragment (legacy).
+
+        What ``fetch_token_flow(authorization_response=..., grant_type="implicit")`` does,
+        run here without a driver: the ``state`` check fails closed, the access token must
+        be one a header can carry, and an ID token is validated. If that needs the
+        provider's JWKS fetched, ``TypeError`` names ``fetch_token(authorization_response=)``
+        instead, and the pending request is kept for it. RFC 6749 §4.2.2; RFC 9700 §2.1.2.
+        """
+        pending, constructor_state = self.authorization_request, self.state
+        flow = self.fetch_token_flow(
+            authorization_response=authorization_response,
+            state=state,
+            grant_type=rfc6749.IMPLICIT,
+        )
+        try:
+            return drive_sync(flow, _refuse_request, None, **self._options())
+        except _RequestNeeded:
+            self.authorization_request, self.state = pending, constructor_state
+            raise TypeError(
+                "token_from_fragment() sends no request, and the fragment's id_token needs "
+                "the provider's JWKS: use fetch_token(authorization_response=...) instead "
+                "(awaited on an async client)"
+            ) from None
+
     def _validate_authorization_response(
         self, url: str, state: str, *, require_code: bool = True
     ) -> dict[str, str]:
@@ -516,6 +564,36 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         """A callback was exchanged: its request (and a constructor ``state``) is spent."""
         self.authorization_request = None
         self.state = None
+
+    @staticmethod
+    def _is_legacy_fragment(url: str, pending: AuthorizationRequest | None) -> bool:
+        """Whether a callback on a code client is an implicit-grant response (legacy).
+
+        Authlib parses any callback with a fragment as one; here the fragment must carry the
+        response (no query parameters) with an ``access_token`` and no ``code``, and the
+        pending request must not be a PKCE code request. A ``#_=_`` appended to a code
+        callback (Facebook) stays a code callback. RFC 6749 §4.2.2.
+        """
+        if pending is not None and pending.code_verifier:
+            return False
+        params = rfc6749.fragment_response_params(url)
+        return params is not None and "access_token" in params and "code" not in params
+
+    def _add_grant_defaults(self, grant_type: str, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` with the constructor's ``scope``, ``audience`` and ``resource``.
+
+        Only for the client credentials and password grants, and only where the call did not
+        give the parameter (an explicit ``None`` sends none). Authlib sends ``scope`` alone
+        and drops the others on its automatic fetches (its issue #783).
+        """
+        if grant_type in _UNATTENDED_GRANTS:
+            if self.scope:
+                params.setdefault("scope", self.scope)
+            for name in _GRANT_METADATA:
+                value = self.metadata.get(name)
+                if value is not None:
+                    params.setdefault(name, value)
+        return params
 
     # -- token requests (RFC 6749 §4, §6) ---------------------------------------------------
 
@@ -646,7 +724,10 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             expected_state = self._callback_state(state)
             implicit = grant_type == rfc6749.IMPLICIT or (
                 grant_type is None
-                and "token" in str(self.metadata.get("response_type", "code")).split()
+                and (
+                    "token" in str(self.metadata.get("response_type", "code")).split()
+                    or self._is_legacy_fragment(authorization_response, pending)
+                )
             )
             if implicit:
                 self._validate_authorization_response(
@@ -677,8 +758,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
                 params.setdefault("redirect_uri", redirect_uri)
             if pending is not None and pending.code_verifier:
                 params.setdefault("code_verifier", pending.code_verifier)
-        elif grant_type in (rfc6749.PASSWORD, rfc6749.CLIENT_CREDENTIALS) and self.scope:
-            params.setdefault("scope", self.scope)
+        else:
+            self._add_grant_defaults(grant_type, params)
         token = yield from self._token_request(
             grant_type,
             endpoint,
@@ -846,9 +927,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             return new, {"refresh_token": token.refresh_token}
         grant = self._refetch_grant()
         if plan == "refetch" and grant is not None:
-            params = dict(grant.params)
-            if grant.grant_type == rfc6749.CLIENT_CREDENTIALS and self.scope is not None:
-                params.setdefault("scope", self.scope)
+            params = self._add_grant_defaults(grant.grant_type, dict(grant.params))
             logger.debug("fetching a new token by %s", grant.grant_type)
             url = self._endpoint(grant.url, "token_endpoint")
             new = yield from self._token_request(
@@ -1157,6 +1236,66 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         )
         rfc7662.process_introspection_response(response)
         return response
+
+
+class _RequestNeeded(Exception):
+    """A flow run without a driver wanted to send a request."""
+
+
+def _refuse_request(request: Request) -> Response:
+    raise _RequestNeeded
+
+
+class OAuth2ClientAuth(Auth):
+    """Client authentication (RFC 6749 §2.3) as an ``httpx.Auth``: what ``client_auth()`` gives.
+
+    Use it as ``auth=`` for the token endpoint (``fetch_token(auth=...)``) or on any request
+    to the authorization server. The method runs afresh on each request (an assertion's
+    ``jti`` is single-use); the client's credentials are read then, never shown by
+    ``repr()``. Credentials never go over plain ``http://`` to a non-loopback host.
+    """
+
+    requires_request_body = True
+
+    def __init__(self, engine: OAuth2Auth, method: ClientAuthMethod) -> None:
+        self._engine = engine
+        self._method = method
+
+    @property
+    def auth_method(self) -> str:
+        return self._method.name
+
+    @property
+    def client_id(self) -> str | None:
+        return self._engine.client_id
+
+    def __repr__(self) -> str:
+        return f"OAuth2ClientAuth(client_id={self.client_id!r}, auth_method={self.auth_method!r})"
+
+    def auth_flow(self, request: Request) -> Generator[Request, Response, None]:
+        engine = self._engine
+        check_transport(
+            request.url,
+            allow_insecure=engine.allow_insecure_transport,
+            what="authorization server",
+        )
+        content = request.content
+        # surrogateescape: any body survives the round trip byte for byte
+        text = content.decode("utf-8", "surrogateescape")
+        headers = {k: v for k, v in request.headers.items() if k not in _LENGTH_HEADERS}
+        url, headers, body = self._method(
+            engine._credentials(self._method.name), request.method, str(request.url), headers, text
+        )
+        yield Request(
+            request.method,
+            url,
+            headers=headers,
+            content=content if body == text else body.encode("utf-8", "surrogateescape"),
+            extensions=request.extensions,
+        )
+
+
+_LENGTH_HEADERS = frozenset({"content-length", "transfer-encoding"})
 
 
 def _name(fn: object) -> str:

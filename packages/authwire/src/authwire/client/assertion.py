@@ -15,14 +15,23 @@ from .._compat import AsyncClient, Client
 from .._metadata import split_kwargs
 from ..auth.assertion import AssertionAuth
 from ..auth.oauth2 import UpdateToken
-from ..protocol.rfc7523 import KeyInput
+from ..protocol.rfc7523 import JWT_BEARER_GRANT_TYPE, KeyInput
 from .oauth2 import AsyncOAuth2Client, OAuth2Client
 
 __all__ = ["AssertionClient", "AsyncAssertionClient"]
 
+#: Authlib's fixed ``iat`` / ``exp`` arguments, refused (see ``expires_in``).
+_FIXED_TIMES = ("issued_at", "expires_at")
+
 
 class _AssertionClientBase:
     """The constructor both assertion clients share (the seed's signature)."""
+
+    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    _provider_kind = "assertion"
+
+    #: The grant type of RFC 7523 §2.1, the default ``grant_type`` (Authlib's name for it).
+    JWT_BEARER_GRANT_TYPE = JWT_BEARER_GRANT_TYPE
 
     _oauth: Any
     _is_async: bool
@@ -59,6 +68,14 @@ class _AssertionClientBase:
             )
         if "auth" in kwargs:
             raise TypeError(f"{owner}() manages its own auth")
+        fixed = [name for name in _FIXED_TIMES if name in kwargs]
+        if fixed:
+            # Authlib signs every assertion with these same timestamps: stale after the first
+            # expiry, while this client renews for as long as it lives
+            raise TypeError(
+                f"{owner}() does not take {' or '.join(f'{n}=' for n in fixed)}: each "
+                "assertion gets iat = now and exp = iat + expires_in; pass expires_in= (seconds)"
+            )
         metadata, httpx_kwargs = split_kwargs(owner, kwargs, self._httpx_class.__init__)
         if metadata:
             raise TypeError(
@@ -96,6 +113,11 @@ class AssertionClient(_AssertionClientBase, OAuth2Client):  # type: ignore[misc]
     ``key`` is PEM (str/bytes), a JWK dict or a joserfc key; ``alg`` is inferred from it
     (``header["alg"]`` wins). ``claims`` are added to every assertion (Google wants
     ``{"scope": ...}`` there). RFC 7521, RFC 7523 §2.1.
+
+    A key that cannot sign, or whose ``alg`` is neither given nor inferable, raises
+    ``ValueError`` here, at construction (Authlib raises on the first request). Authlib's
+    ``issued_at=`` / ``expires_at=`` are refused with ``TypeError``: every assertion is
+    dated afresh, valid for ``expires_in`` seconds.
     """
 
 

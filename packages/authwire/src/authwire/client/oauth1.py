@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 class _OAuth1ClientBase:
     """Everything the sync and async clients share: setup, token, URLs and the flows."""
 
+    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    _provider_kind = "oauth1"
+
     _oauth1: OAuth1Auth
     _verifier: str | None
     _token_extra: dict[str, Any]

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Self
 
-from .._compat import AsyncClient, Client, Request, Response, reopenable
+from .._compat import USE_CLIENT_DEFAULT, AsyncClient, Client, Request, Response, reopenable
 from .._drivers import MAX_RESPONSE_BYTES, Flow, T
 from .._metadata import split_kwargs
-from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, UpdateToken
-from ..protocol import rfc7636
+from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, OAuth2ClientAuth, UpdateToken
+from ..protocol import rfc6749, rfc7636
 from ..token import OAuth2Token
 from ._sending import AsyncSending, SyncSending, lock_wait, request_options
 
@@ -29,6 +29,9 @@ __all__ = ["AsyncOAuth2Client", "OAuth2Client"]
 
 class _OAuth2ClientBase:
     """What the two client classes share: construction and every non-I/O method."""
+
+    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    _provider_kind = "oauth2"
 
     _oauth: OAuth2Auth
     _is_async: bool = False
@@ -188,6 +191,14 @@ class _OAuth2ClientBase:
         """Add a client auth method: ``(name, fn)`` or an object with ``.name``."""
         self._oauth.register_client_auth_method(auth)
 
+    def client_auth(self, auth_method: Any = None) -> OAuth2ClientAuth:
+        """Client authentication as an ``httpx.Auth`` (Authlib's ``client_auth``).
+
+        ``auth_method`` is a registered method's name (default: the token endpoint's) or a
+        method; use the result as ``auth=``: ``fetch_token(auth=client.client_auth(...))``.
+        """
+        return self._oauth.client_auth(auth_method)
+
     def register_compliance_hook(self, hook_type: str, hook: Any) -> None:
         """Run ``hook`` at ``hook_type`` (see :data:`authwire.auth.oauth2.HOOK_TYPES`)."""
         self._oauth.register_compliance_hook(hook_type, hook)
@@ -197,9 +208,11 @@ _NO_OPTIONS: Mapping[str, Any] = {}
 
 
 def _withholding(kwargs: dict[str, Any], withhold_token: bool) -> dict[str, Any]:
-    if withhold_token:
-        if "auth" in kwargs:
-            raise TypeError("pass either withhold_token=True or auth=, not both")
+    """``withhold_token=True`` sends no token: the caller's ``auth=`` if given, else none.
+
+    As Authlib: with both, the caller's auth is used (and the token withheld).
+    """
+    if withhold_token and kwargs.get("auth", USE_CLIENT_DEFAULT) is USE_CLIENT_DEFAULT:
         kwargs["auth"] = None
     return kwargs
 
@@ -235,7 +248,10 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
 
         With ``authorization_response=`` (the callback URL) the ``state`` and ``iss`` are
         checked and the code, PKCE verifier and redirect URI of the pending request are used.
-        The password and implicit grants are legacy (RFC 9700 §2.4): prefer the code flow.
+        A callback whose fragment carries ``access_token`` (and no ``code``) is read as an
+        implicit-grant response, as Authlib does, unless the pending request sent a PKCE
+        challenge. The password and implicit grants are legacy (RFC 9700 §2.4): prefer the
+        code flow.
         """
         options = request_options(kwargs)
         return self._drive(
@@ -243,6 +259,24 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
                 url, body, method, headers, auth, grant_type, state, **kwargs
             ),
             options,
+        )
+
+    def token_from_fragment(
+        self, authorization_response: str, state: str | None = None
+    ) -> OAuth2Token:
+        """Keep the token of an implicit-grant callback, read from its fragment (legacy).
+
+        Authlib's method, under the same rules as ``fetch_token(authorization_response=...)``:
+        the ``state`` is checked against ``state=``, else the pending request (fails closed
+        without either), and the pending request is spent. RFC 6749 §4.2.2; the implicit
+        grant is legacy (RFC 9700 §2.1.2): prefer the code flow.
+        """
+        return self._drive(
+            self._oauth.fetch_token_flow(
+                authorization_response=authorization_response,
+                state=state,
+                grant_type=rfc6749.IMPLICIT,
+            )
         )
 
     def refresh_token(
@@ -400,7 +434,10 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
     def request(
         self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
     ) -> Response:
-        """As ``httpx.Client.request``; ``withhold_token=True`` sends no token."""
+        """As ``httpx.Client.request``; ``withhold_token=True`` sends no token.
+
+        With ``auth=`` as well, that auth is used instead, as in Authlib.
+        """
         return super().request(method, url, **_withholding(kwargs, withhold_token))
 
     @contextmanager
@@ -471,6 +508,17 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
             ),
             options,
         )
+
+    def token_from_fragment(
+        self, authorization_response: str, state: str | None = None
+    ) -> OAuth2Token:
+        """:meth:`OAuth2Client.token_from_fragment`, not awaited: a plain method, as Authlib's.
+
+        It sends no request. An ID token in the fragment that needs the provider's JWKS
+        fetched raises ``TypeError`` naming ``await client.fetch_token(authorization_response=
+        ...)``, with the pending request kept for it. Legacy (RFC 9700 §2.1.2).
+        """
+        return self._oauth.token_from_fragment(authorization_response, state)
 
     async def refresh_token(
         self,

@@ -29,18 +29,48 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlsplit
 
-from .._compat import AsyncClient, Response, httpx
-from .._metadata import is_metadata_name
-from ..auth.oauth2 import HOOK_TYPES, OAuth2Auth
+from .._metadata import HOOK_TYPES, is_metadata_name
 from ..protocol.client_auth import named_method
-from ..protocol.rfc5849 import SIGNATURE_HMAC_SHA1
+from ..protocol.issuers import IssuerPolicy
 
 if TYPE_CHECKING:
+    from .._compat import Response
+    from ..auth.oauth2 import OAuth2Auth
     from ..client.oauth1 import AsyncOAuth1Client, OAuth1Client
-    from ..protocol.oidc_core import IssuerPolicy
+
+#: RFC 5849 §3.4.2 (``authwire.SIGNATURE_HMAC_SHA1``; spelled here so that a provider,
+#: shared by every HTTP binding, imports none of them).
+SIGNATURE_HMAC_SHA1 = "HMAC-SHA1"
+#: The constructor parameters of the HTTP clients authwire binds (httpx 0.27-0.29, httpx2):
+#: a provider parameter may not take one of these names.
+_HTTP_CLIENT_ARGUMENTS = frozenset(
+    {
+        "auth",
+        "params",
+        "headers",
+        "cookies",
+        "verify",
+        "cert",
+        "trust_env",
+        "http1",
+        "http2",
+        "proxy",
+        "proxies",
+        "mounts",
+        "timeout",
+        "follow_redirects",
+        "limits",
+        "max_redirects",
+        "event_hooks",
+        "base_url",
+        "transport",
+        "app",
+        "default_encoding",
+    }
+)
 
 __all__ = [
     "ENDPOINT_FIELDS",
@@ -141,11 +171,12 @@ _CLIENT_ARGUMENTS = frozenset(
 def _reserved_parameter(name: str) -> bool:
     import inspect
 
-    if name in _CLIENT_ARGUMENTS or is_metadata_name(name):
+    if name in _CLIENT_ARGUMENTS or name in _HTTP_CLIENT_ARGUMENTS or is_metadata_name(name):
         return True
-    for cls in (httpx.Client, httpx.AsyncClient):
-        if name in inspect.signature(cls.__init__).parameters:
-            return True
+    for module in (sys.modules.get("httpx"), sys.modules.get("httpx2")):  # a newer release's
+        for cls in (getattr(module, "Client", None), getattr(module, "AsyncClient", None)):
+            if cls is not None and name in inspect.signature(cls.__init__).parameters:
+                return True
     return False
 
 
@@ -637,8 +668,6 @@ class Provider:
         issuer = self.issuer
         if issuer is None or (not self.accepted_issuers and "{" not in issuer):
             return None
-        from ..protocol.oidc_core import IssuerPolicy
-
         return IssuerPolicy(
             issuer,
             alternatives=tuple(self.accepted_issuers),
@@ -706,35 +735,42 @@ class Provider:
         hook = _request_token_hook(
             oauth1.request_token_url,
             tuple(oauth1.request_token_checks),
-            is_async=isinstance(client, AsyncClient),
+            is_async=_is_async(client),
         )
         hooks = client.event_hooks
         hooks["response"] = [*hooks.get("response", []), hook]
         client.event_hooks = hooks
 
 
+def _is_async(client: Any) -> bool:
+    import inspect
+
+    return inspect.iscoroutinefunction(getattr(client, "send", None))
+
+
 def _oauth2_engine(client: Any) -> OAuth2Auth:
-    engine = client if isinstance(client, OAuth2Auth) else getattr(client, "oauth", None)
-    if not isinstance(engine, OAuth2Auth):
+    # by what it is for, not by class: each HTTP binding has its own engine class
+    engine = client if _is_engine(client) else getattr(client, "oauth", None)
+    if not _is_engine(engine):
         raise TypeError(
             "expected an OAuth2Client, AsyncOAuth2Client or OAuth2Auth, "
             f"not {type(client).__name__}"
         )
-    return engine
+    return cast("OAuth2Auth", engine)
 
 
 def _request_token_hook(
     url: str, checks: tuple[RequestTokenCheck, ...], *, is_async: bool
 ) -> Callable[[Response], Any]:
-    target = httpx.URL(url)
+    parts = urlsplit(url)
+    target = (parts.scheme, parts.hostname, parts.port or _PORTS.get(parts.scheme), parts.path)
 
     def wanted(response: Response) -> bool:
         sent = response.request.url
         return (
             response.is_success
             and response.request.method == "POST"
-            and (sent.scheme, sent.host, sent.port, sent.path)
-            == (target.scheme, target.host, target.port, target.path)
+            and (sent.scheme, sent.host, sent.port or _PORTS.get(sent.scheme), sent.path) == target
         )
 
     def run(response: Response) -> None:
@@ -764,28 +800,27 @@ def _request_token_hook(
 C = TypeVar("C")
 
 
-def _client_kind(client_cls: type[Any]) -> str:
-    from ..client.oauth1 import AsyncOAuth1Client, OAuth1Client
+_PORTS = {"http": 80, "https": 443}
 
+
+def _is_engine(value: object) -> bool:
+    # an OAuth2Auth of any binding: it runs the flows (a client only delegates to one)
+    return callable(getattr(value, "ensure_token_flow", None)) and callable(
+        getattr(value, "register_compliance_hook", None)
+    )
+
+
+def _client_kind(client_cls: type[Any]) -> str:
+    """``"oauth2"``, ``"assertion"`` or ``"oauth1"``: what the class says it is.
+
+    Each client class (and engine) of every HTTP binding declares ``_provider_kind``.
+    """
     if not isinstance(client_cls, type):
         raise TypeError(f"from_provider() needs a client class, not {client_cls!r}")
-    # the assertion classes pull in JOSE support; if they were never imported, client_cls
-    # cannot be one of them
-    assertion = sys.modules.get("authwire.client.assertion")
-    if assertion is not None and issubclass(
-        client_cls, (assertion.AssertionClient, assertion.AsyncAssertionClient)
-    ):
-        return "assertion"
-    assertion_auth = sys.modules.get("authwire.auth.assertion")
-    if assertion_auth is not None and issubclass(client_cls, assertion_auth.AssertionAuth):
-        return "assertion"
-    from ..client.oauth2 import AsyncOAuth2Client, OAuth2Client
-
-    if issubclass(client_cls, (OAuth2Client, AsyncOAuth2Client, OAuth2Auth)):
-        return "oauth2"
-    if issubclass(client_cls, (OAuth1Client, AsyncOAuth1Client)):
-        return "oauth1"
-    raise TypeError(f"from_provider() does not know how to configure {client_cls.__name__}")
+    kind = getattr(client_cls, "_provider_kind", None)
+    if kind not in ("oauth2", "assertion", "oauth1"):
+        raise TypeError(f"from_provider() does not know how to configure {client_cls.__name__}")
+    return str(kind)
 
 
 def from_provider(client_cls: type[C], name: str | Provider, /, **kwargs: Any) -> C:
@@ -826,6 +861,6 @@ def _apply_or_close(client: Any, apply: Callable[..., None], **kwargs: Any) -> N
     try:
         apply(client, **kwargs)
     except BaseException:
-        if isinstance(client, httpx.Client):  # an AsyncClient holds nothing open yet
+        if not _is_async(client):  # an async client holds nothing open yet
             client.close()
         raise

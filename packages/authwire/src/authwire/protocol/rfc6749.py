@@ -35,6 +35,7 @@ __all__ = [
     "build_token_request_body",
     "error_from_json",
     "form_body",
+    "fragment_response_params",
     "guess_grant_type",
     "parse_authorization_response",
     "process_json_response",
@@ -147,6 +148,22 @@ def _response_params(url: str) -> dict[str, str]:
             )
         params[name] = value
     return params
+
+
+def fragment_response_params(url: str) -> dict[str, str] | None:
+    """The callback's parameters if it carries them in its fragment (and none in its query).
+
+    That is where an implicit-grant response is (RFC 6749 §4.2.2); ``None`` for any other
+    callback, an unparseable one included. A repeated parameter raises as in
+    :func:`parse_authorization_response`. Nothing here is checked: that is the caller's job.
+    """
+    try:
+        parsed = URL(url)
+    except (InvalidURL, ValueError, TypeError, UnicodeError):
+        return None
+    if parsed.params.multi_items() or not parsed.fragment:
+        return None
+    return _response_params(url)
 
 
 def _equal(a: str, b: str) -> bool:
