@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs uv, the locked Python environment and the
-# Node peer (oidc-provider), then runs the linters, the type checker, the docs build and pytest.
-# Needs only Python 3.11 with pip, and Node.js 20 with npm.
+# Node peer (oidc-provider), then runs the linters, the type checker, the docs build and pytest
+# (with tox: the core on each supported httpx line and on Python 3.12 and 3.13).
+# Needs Python 3.11 with pip, Python 3.12 and 3.13 (pyenv's will do), and Node.js 20 with npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +21,21 @@ NO_MKDOCS_2_WARNING=1 uv run --locked mkdocs build --strict --quiet
 # each provider plugin's tests with only the core and that plugin installed
 # (tox runs outside `uv run`, whose VIRTUAL_ENV would make tox-uv install into .venv)
 env -u VIRTUAL_ENV .venv/bin/tox -q -e provider-google,provider-github,provider-twitter
+# the core's unit tests on every supported httpx line (the lock holds 0.28, the newest the
+# benchmark peer httpx-auth allows), and the interop tests on the oldest, 0.27
+env -u VIRTUAL_ENV .venv/bin/tox -q -e httpx027,httpx028,httpx029,interop-httpx027
+# the whole suite on httpx2 (the authwire.httpx2 binding runs the same source)
+env -u VIRTUAL_ENV .venv/bin/tox -q -e httpx2
+# the core's unit tests on Python 3.12 and 3.13. Here those are pyenv versions, which pyenv's
+# shims hide while only the global one is active: name them in PYENV_VERSION. A missing
+# interpreter stops the run (`pyenv latest` fails, or else uv finds none): it is never skipped.
+(
+    if command -v pyenv >/dev/null; then
+        active=$(pyenv version-name)
+        py312=$(pyenv latest 3.12)
+        py313=$(pyenv latest 3.13)
+        export PYENV_VERSION="$active:$py312:$py313"
+    fi
+    env -u VIRTUAL_ENV .venv/bin/tox -q -e core-py312,core-py313
+)
 uv run --locked pytest "$@"

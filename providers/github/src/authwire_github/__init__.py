@@ -30,9 +30,9 @@ GitHub is not an OpenID provider for user sign-in: :func:`fetch_user` and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from authwire import AsyncOAuth2Client, OAuth2Client
+import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
 from authwire.plugins import Provider, hookimpl
 
 from ._api import (
@@ -45,6 +45,9 @@ from ._api import (
     primary_email,
 )
 from ._hooks import accept_json, form_to_json
+
+if TYPE_CHECKING:
+    from authwire import AsyncOAuth2Client, OAuth2Client
 
 __all__ = [
     "API_URL",
@@ -131,7 +134,7 @@ def oauth2_client(
     ``scope``, ``token``, ``update_token``, ``prompt="select_account"``, httpx arguments)
     goes to the client.
     """
-    return OAuth2Client.from_provider(
+    return authwire.OAuth2Client.from_provider(
         GITHUB, **_constructor_kwargs(client_id, client_secret, allow_signup, kwargs)
     )
 
@@ -144,6 +147,6 @@ def async_oauth2_client(
     **kwargs: Any,
 ) -> AsyncOAuth2Client:
     """:func:`oauth2_client` for :class:`~authwire.AsyncOAuth2Client`."""
-    return AsyncOAuth2Client.from_provider(
+    return authwire.AsyncOAuth2Client.from_provider(
         GITHUB, **_constructor_kwargs(client_id, client_secret, allow_signup, kwargs)
     )

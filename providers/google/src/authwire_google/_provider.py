@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from authwire import AsyncOAuth2Client, OAuth2Client
+import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
 from authwire.plugins import Provider
+
+if TYPE_CHECKING:
+    from authwire import AsyncOAuth2Client, OAuth2Client
+
 
 __all__ = ["GOOGLE", "async_oauth2_client", "oauth2_client"]
 
@@ -184,7 +188,7 @@ def oauth2_client(
 
     Every authorization URL carries these parameters unless the call gives its own.
     """
-    return OAuth2Client.from_provider(
+    return authwire.OAuth2Client.from_provider(
         GOOGLE,
         **_oauth2_kwargs(
             client_id,
@@ -214,7 +218,7 @@ def async_oauth2_client(
 ) -> AsyncOAuth2Client:
     """The :class:`~authwire.AsyncOAuth2Client` twin of :func:`oauth2_client` (same
     arguments)."""
-    return AsyncOAuth2Client.from_provider(
+    return authwire.AsyncOAuth2Client.from_provider(
         GOOGLE,
         **_oauth2_kwargs(
             client_id,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from authwire import AsyncOAuth1Client, AsyncOAuth2Client, OAuth1Client, OAuth2Client
+import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
 
 from ._provider import OFFLINE_SCOPE, TWITTER
+
+if TYPE_CHECKING:
+    from authwire import AsyncOAuth1Client, AsyncOAuth2Client, OAuth1Client, OAuth2Client
 
 __all__ = ["async_oauth1_client", "async_oauth2_client", "oauth1_client", "oauth2_client"]
 
@@ -50,7 +53,7 @@ def oauth2_client(
     keyword (``redirect_uri``, ``scope``, ``token``, ``update_token``, httpx arguments) goes
     to :meth:`OAuth2Client.from_provider` unchanged.
     """
-    return OAuth2Client.from_provider(
+    return authwire.OAuth2Client.from_provider(
         TWITTER, **_oauth2_arguments(client_id, client_secret, offline, kwargs)
     )
 
@@ -59,7 +62,7 @@ def async_oauth2_client(
     client_id: str, client_secret: str | None = None, *, offline: bool = False, **kwargs: Any
 ) -> AsyncOAuth2Client:
     """The ``AsyncOAuth2Client`` twin of :func:`oauth2_client`."""
-    return AsyncOAuth2Client.from_provider(
+    return authwire.AsyncOAuth2Client.from_provider(
         TWITTER, **_oauth2_arguments(client_id, client_secret, offline, kwargs)
     )
 
@@ -74,13 +77,13 @@ def oauth1_client(client_id: str, client_secret: str, **kwargs: Any) -> OAuth1Cl
     Other keywords (``redirect_uri``, ``token``, ``token_secret``, httpx arguments) go to
     :meth:`OAuth1Client.from_provider` unchanged.
     """
-    return OAuth1Client.from_provider(
+    return authwire.OAuth1Client.from_provider(
         TWITTER, client_id=client_id, client_secret=client_secret, **kwargs
     )
 
 
 def async_oauth1_client(client_id: str, client_secret: str, **kwargs: Any) -> AsyncOAuth1Client:
     """The ``AsyncOAuth1Client`` twin of :func:`oauth1_client`."""
-    return AsyncOAuth1Client.from_provider(
+    return authwire.AsyncOAuth1Client.from_provider(
         TWITTER, client_id=client_id, client_secret=client_secret, **kwargs
     )
