@@ -61,9 +61,11 @@ def test_a_flow_through_the_httpx2_binding_never_imports_httpx() -> None:
             assert token["access_token"] == "at-1"
             assert provider.token_requests()[-1].form["code"] == "c"
         from authwire import providers
+        from authwire.plugins import Provider
 
-        assert {"github", "google", "twitter"} <= set(providers.names())  # every plugin loaded
-        OAuth2Client.from_provider("google", client_id="i", client_secret="s").close()
+        providers.names()  # every installed plugin loaded, none of them importing httpx
+        example = Provider(name="example", token_endpoint="https://as.example/token")
+        OAuth2Client.from_provider(example, client_id="i", client_secret="s").close()
         print(sorted(m for m in sys.modules if m == "httpx" or m.startswith("httpx.")))
         """
     )
@@ -87,14 +89,27 @@ def test_errors_tokens_and_providers_are_shared_by_both_bindings() -> None:
     assert set(authwire.httpx2.__all__) == set(authwire.__all__)
 
 
-def test_a_provider_plugin_configures_an_httpx2_client() -> None:
+def test_a_provider_configures_an_httpx2_client_with_its_hooks() -> None:
+    # installed plugins are checked in tests/interop/test_install_bindings.py
+    from authwire.plugins import Provider
+
+    def hook(response: httpx2.Response) -> httpx2.Response:
+        return response
+
+    example = Provider(
+        name="example",
+        token_endpoint="https://as.example/token",
+        authorization_endpoint="https://as.example/authorize",
+        compliance_hooks={"access_token_response": (hook,)},
+        authorize_params={"access_type": "offline"},
+    )
     with authwire.httpx2.OAuth2Client.from_provider(
-        "github", client_id="id", client_secret="secret"
+        example, client_id="id", client_secret="secret"
     ) as client:
         assert isinstance(client, httpx2.Client)
-        assert client.metadata["token_endpoint"] == "https://github.com/login/oauth/access_token"
-        # GitHub's compliance hook (JSON from a form answer) is installed on this engine
-        assert client.oauth._hooks["access_token_response"]
+        assert client.metadata["token_endpoint"] == "https://as.example/token"
+        assert client.oauth._hooks["access_token_response"] == [hook]
+        assert client.authorize_params == {"access_type": "offline"}
 
 
 def test_an_httpx2_error_is_caught_as_authwire_s() -> None:
