@@ -3,7 +3,7 @@
 ``json.loads`` alone lets a hostile body escape as a foreign exception: 100,000 nested arrays
 raise :class:`RecursionError`, ``NaN`` and ``Infinity`` parse as floats that every time
 check then accepts, a 400-digit integer overflows the first ``float()`` it meets, and a
-``"\ud800"`` escape makes a string that raises :class:`UnicodeEncodeError` wherever it is
+``"\\ud800"`` escape makes a string that raises :class:`UnicodeEncodeError` wherever it is
 sent on (a header, a form body). Every module that reads a server's JSON goes through
 :func:`loads`, and every number it reads through :func:`finite_number`.
 """
