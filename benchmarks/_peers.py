@@ -10,6 +10,7 @@ Authlib.
 from __future__ import annotations
 
 import importlib.metadata
+import sys
 import warnings
 
 import httpx_auth
@@ -24,10 +25,18 @@ with warnings.catch_warnings():
 
 warnings.filterwarnings("ignore", category=AuthlibDeprecationWarning)
 
+# Authlib 1.9 binds httpx2 whenever it can import it (the dev environment has httpx2, for
+# authwire.httpx2's tests); every measure here runs on httpx, so Authlib is held to its
+# httpx fallback, in this benchmark process only.
+_blocked = "httpx2" not in sys.modules
+if _blocked:
+    sys.modules["httpx2"] = None  # type: ignore[assignment]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", AuthlibDeprecationWarning)
     import authlib.integrations.httpx_client as authlib_httpx
     import authlib.oauth2.rfc7523 as authlib_rfc7523
+if _blocked:
+    del sys.modules["httpx2"]
 
 __all__ = [
     "authlib_httpx",
