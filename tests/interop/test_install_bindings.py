@@ -11,13 +11,13 @@ callback back on standard input.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests._venv import run, uv
 from tests.interop._oidc import CLIENT_CREDENTIALS_SCOPES, OidcProvider, follow_authorization
 
 pytestmark = pytest.mark.interop
@@ -64,17 +64,6 @@ print(json.dumps({
 """
 
 
-def _uv() -> list[str]:
-    found = shutil.which("uv")
-    return [found] if found else [sys.executable, "-m", "uv"]
-
-
-def _run(*args: str) -> str:
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.mark.parametrize(
     ("binding", "requirements"),
     [
@@ -87,9 +76,9 @@ def test_a_fresh_install_signs_in_against_the_real_provider(
 ) -> None:
     venv = tmp_path / "venv"
     python = str(venv / "bin" / "python")
-    _run(*_uv(), "venv", "--quiet", "--python", sys.executable, str(venv))
-    _run(
-        *_uv(),
+    run(*uv(), "venv", "--quiet", "--python", sys.executable, str(venv))
+    run(
+        *uv(),
         "pip",
         "install",
         "--quiet",

@@ -6,12 +6,12 @@ This builds the core and the GitHub plugin from their source folders, as a user 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests._venv import run, uv
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
@@ -26,24 +26,13 @@ if "github" in names:
 """
 
 
-def _uv() -> list[str]:
-    found = shutil.which("uv")
-    return [found] if found else [sys.executable, "-m", "uv"]
-
-
-def _run(*args: str) -> str:
-    done = subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.mark.interop
 def test_pip_install_then_uninstall_github_plugin(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     python = str(venv / "bin" / "python")
-    _run(*_uv(), "venv", "--quiet", "--python", sys.executable, str(venv))
-    _run(
-        *_uv(),
+    run(*uv(), "venv", "--quiet", "--python", sys.executable, str(venv))
+    run(
+        *uv(),
         "pip",
         "install",
         "--quiet",
@@ -52,10 +41,10 @@ def test_pip_install_then_uninstall_github_plugin(tmp_path: Path) -> None:
         str(ROOT / "packages" / "authwire"),
         str(ROOT / "providers" / "github"),
     )
-    out = _run(python, "-c", CHECK)
+    out = run(python, "-c", CHECK)
     assert "names=github" in out.splitlines()
     assert "endpoint=https://github.com/login/oauth/access_token" in out.splitlines()
 
-    _run(*_uv(), "pip", "uninstall", "--quiet", "--python", python, "authwire-github")
-    out = _run(python, "-c", CHECK)
+    run(*uv(), "pip", "uninstall", "--quiet", "--python", python, "authwire-github")
+    out = run(python, "-c", CHECK)
     assert out.splitlines() == ["names="]
