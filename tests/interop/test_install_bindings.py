@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests._venv import run, uv
+from tests._venv import fresh_venv
 from tests.interop._oidc import CLIENT_CREDENTIALS_SCOPES, OidcProvider, follow_authorization
 
 pytestmark = pytest.mark.interop
@@ -74,16 +73,8 @@ print(json.dumps({
 def test_a_fresh_install_signs_in_against_the_real_provider(
     tmp_path: Path, oidc_provider: OidcProvider, binding: str, requirements: list[str]
 ) -> None:
-    venv = tmp_path / "venv"
-    python = str(venv / "bin" / "python")
-    run(*uv(), "venv", "--quiet", "--python", sys.executable, str(venv))
-    run(
-        *uv(),
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        python,
+    python = fresh_venv(
+        tmp_path,
         *requirements,
         str(ROOT / "providers" / "github"),
     )

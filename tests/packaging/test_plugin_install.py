@@ -6,12 +6,11 @@ This builds the core and the GitHub plugin from their source folders, as a user 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests._venv import run, uv
+from tests._venv import fresh_venv, run, uv
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
@@ -28,16 +27,8 @@ if "github" in names:
 
 @pytest.mark.interop
 def test_pip_install_then_uninstall_github_plugin(tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
-    python = str(venv / "bin" / "python")
-    run(*uv(), "venv", "--quiet", "--python", sys.executable, str(venv))
-    run(
-        *uv(),
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        python,
+    python = fresh_venv(
+        tmp_path,
         str(ROOT / "packages" / "authwire"),
         str(ROOT / "providers" / "github"),
     )
