@@ -40,10 +40,23 @@ SHARED_MODULES = frozenset(
         "protocol._json",
         "protocol.issuers",
         "plugins",
+        "plugins.apply",
+        "plugins.catalog",
+        "plugins.features",
         "plugins.hookspecs",
+        "plugins.oauth1",
         "plugins.provider",
         "plugins.registry",
+        "plugins.reserved",
+        "plugins.templates",
+        "plugins.validation",
         "providers",
+        "stores",
+        "stores._base",
+        "stores.file",
+        "stores.memory",
+        "stores.redis",
+        "stores.sqlite",
     }
 )
 _SOURCE = os.path.dirname(os.path.abspath(__file__))

@@ -11,7 +11,11 @@ A flow is a generator that yields *effects* and is sent their results:
   renewal). A driver releases a lock still held when the flow ends, however it ends. The
   wait is bounded by the driver's ``lock_timeout`` (the request's pool timeout) and ends in
   :class:`httpx.PoolTimeout`;
-* a :class:`Sleep` — wait on the flow owner's clock (polling); async waits are cancellable.
+* a :class:`Sleep` — wait on the flow owner's clock (polling); async waits are cancellable;
+* an :class:`IO` — a blocking operation with a sync and an async implementation (a token
+  store's): the sync drivers call one, the async drivers await the other;
+* :data:`WAIT_LIMIT` — the flow receives how long it may wait for another's renewal (the
+  driver's ``lock_timeout``, ``None`` for no limit).
 
 A plain request is one to the authorization server (token, revocation, discovery, JWKS,
 ...). Its answer is read up to ``max_bytes`` (:class:`ResponseTooLargeError` beyond), and a
@@ -38,8 +42,10 @@ from ._exceptions import OAuthError, RedirectRefusedError, ResponseTooLargeError
 
 __all__ = [
     "ACQUIRE",
+    "IO",
     "MAX_RESPONSE_BYTES",
     "RELEASE",
+    "WAIT_LIMIT",
     "AsyncLock",
     "Call",
     "Flow",
@@ -73,6 +79,7 @@ class _LockStep:
 
 ACQUIRE = _LockStep("ACQUIRE")
 RELEASE = _LockStep("RELEASE")
+WAIT_LIMIT = _LockStep("WAIT_LIMIT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +112,26 @@ class Sleep:
         return f"Sleep({self.seconds!r})"
 
 
-Effect = Request | Unread | Call | Sleep | _LockStep
+class IO:
+    """Ask the driver to run ``sync(*args)`` (sync drivers) or ``await asynchronous(*args)``."""
+
+    __slots__ = ("args", "asynchronous", "sync")
+
+    def __init__(
+        self,
+        sync: Callable[..., Any],
+        asynchronous: Callable[..., Awaitable[Any]],
+        *args: Any,
+    ) -> None:
+        self.sync = sync
+        self.asynchronous = asynchronous
+        self.args = args
+
+    def __repr__(self) -> str:
+        return f"IO({getattr(self.sync, '__qualname__', self.sync)!r})"
+
+
+Effect = Request | Unread | Call | Sleep | IO | _LockStep
 Flow = Generator[Effect, Any, T]
 
 
@@ -247,8 +273,15 @@ def sync_steps(
                     value = _call_sync(effect)
                 except Exception as exc:
                     error = exc
+            elif isinstance(effect, IO):
+                try:
+                    value = effect.sync(*effect.args)
+                except Exception as exc:
+                    error = exc
             elif isinstance(effect, Sleep):
                 sleep_sync(effect.clock, effect.seconds)
+            elif effect is WAIT_LIMIT:
+                value = lock_timeout
             elif effect is ACQUIRE:
                 _acquire_sync(lock, lock_timeout)
                 held = True
@@ -307,8 +340,15 @@ async def async_steps(
                         value = await value
                 except Exception as exc:
                     error = exc
+            elif isinstance(effect, IO):
+                try:
+                    value = await effect.asynchronous(*effect.args)
+                except Exception as exc:
+                    error = exc
             elif isinstance(effect, Sleep):
                 await sleep_async(effect.clock, effect.seconds)
+            elif effect is WAIT_LIMIT:
+                value = lock_timeout
             elif effect is ACQUIRE:
                 await _acquire_async(lock, lock_timeout)
                 held = True

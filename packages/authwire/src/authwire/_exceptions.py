@@ -60,6 +60,9 @@ __all__ = [
     "ResponseTooLargeError",
     "TokenExpiredError",
     "TokenResponseError",
+    "TokenStoreConflictError",
+    "TokenStoreError",
+    "TokenStoreUnavailableError",
     "UnsupportedTokenTypeError",
 ]
 
@@ -273,6 +276,35 @@ class ResponseTooLargeError(ResponseError):
 
     error = "response_too_large"
     _default = "the endpoint's answer is larger than the client reads"
+
+
+class TokenStoreError(OAuthError):
+    """A token store (:mod:`authwire.stores`) failed; ``store`` names which one.
+
+    The token held in memory is kept: the client works again once the store does.
+    """
+
+    error = "token_store_error"
+
+    def __init__(self, description: str, *, store: str = "") -> None:
+        self.store = clean_text(store, MAX_URI)
+        super().__init__(description=f"{self.store}: {description}" if store else description)
+
+
+class TokenStoreUnavailableError(TokenStoreError):
+    """The store could not be reached (Redis down, a database locked for too long...)."""
+
+    error = "token_store_unavailable"
+
+
+class TokenStoreConflictError(TokenStoreError):
+    """A renewed token could not be saved: another process saved a newer one first.
+
+    Raised when this client's refresh lease expired while it was renewing (it stalled for
+    longer than the store's ``lease_ttl``) and the token now stored is not usable either.
+    """
+
+    error = "token_store_conflict"
 
 
 class MissingTokenError(OAuthError):

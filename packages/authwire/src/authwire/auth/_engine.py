@@ -32,6 +32,7 @@ class EngineParts:
     token_endpoint_auth_method: str
     authorization_request: AuthorizationRequest | None
     trusted_audiences: frozenset[str]
+    leeway: float
     _token: OAuth2Token | None
     _hooks: dict[str, list[Callable[..., Any]]]
 
@@ -89,7 +90,13 @@ class EngineParts:
     ) -> tuple[str, str]:
         raise NotImplementedError
 
+    def _keep_flow(self, token: OAuth2Token) -> Flow[None]:
+        raise NotImplementedError
+
     def ensure_token_flow(self, stale: OAuth2Token | None = None) -> Flow[OAuth2Token]:
+        raise NotImplementedError
+
+    def _renew(self, token: OAuth2Token | None) -> Flow[tuple[OAuth2Token, dict[str, Any]]]:
         raise NotImplementedError
 
     def _send_presented(

@@ -8,7 +8,7 @@ signs a fresh assertion and asks for a new one. Everything else — single-fligh
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._clock import Clock, system_clock
 from .._drivers import Flow
@@ -20,6 +20,9 @@ from ..protocol.rfc7523 import (
 )
 from ..token import OAuth2Token
 from .oauth2 import OAuth2Auth, UpdateToken
+
+if TYPE_CHECKING:
+    from ..stores import TokenStore
 
 __all__ = ["AssertionAuth"]
 
@@ -61,6 +64,8 @@ class AssertionAuth(OAuth2Auth):
         token: Mapping[str, Any] | None = None,
         allow_insecure_transport: bool = False,
         clock: Clock = system_clock,
+        token_store: TokenStore | None = None,
+        token_key: str | None = None,
     ) -> None:
         if not isinstance(token_endpoint, str) or not token_endpoint:
             raise ValueError("token_endpoint must be the token endpoint URL")
@@ -85,6 +90,8 @@ class AssertionAuth(OAuth2Auth):
             code_challenge_method=None,
             allow_insecure_transport=allow_insecure_transport,
             clock=clock,
+            token_store=token_store,
+            token_key=token_key,
             token_endpoint=token_endpoint,
         )
         # Authlib and Google's documentation put typ=JWT in the header; keep it unless replaced
@@ -104,6 +111,10 @@ class AssertionAuth(OAuth2Auth):
 
     def _renewal_plan(self, token: OAuth2Token | None) -> str | None:
         return "assertion"
+
+    def _key_subject(self) -> str | None:
+        # the issuer is the client here (client_id is usually unset), the subject the user
+        return f"{self.issuer}\n{self.subject or ''}"
 
     def _assertion_grant(self) -> Flow[OAuth2Token]:
         """Sign a fresh assertion and exchange it for a token. RFC 7523 §2.1."""
@@ -160,5 +171,5 @@ class AssertionAuth(OAuth2Auth):
         if url is not None:
             self.metadata["token_endpoint"] = url
         token = yield from self._assertion_grant()
-        self._token = token
+        yield from self._keep_flow(token)
         return token

@@ -127,6 +127,7 @@ class DeviceFlow(EngineParts):
             else:
                 yield from self._check_id_token_flow(token)
                 self._hold_one_time_token(token)  # a device code cannot be used again
+                yield from self._keep_flow(token)
                 return token
             if self.clock() + interval >= authorization.expires_at:
                 break

@@ -57,9 +57,12 @@ from .device import DeviceFlow
 from .dpop import DPoPSupport
 from .openid import OpenIDConnect
 from .secured import SecuredAuthorization
+from .stored import StoredTokens
 
 if TYPE_CHECKING:
     import anyio
+
+    from ..stores import TokenStore
 
 __all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "OAuth2ClientAuth", "UpdateToken"]
 
@@ -138,7 +141,7 @@ def _is_coroutine_function(fn: object) -> bool:
     )
 
 
-class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, Auth):
+class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, StoredTokens, Auth):
     """Presents an OAuth 2 token on every request, fetching and renewing it as needed.
 
     Use it with any httpx client (``httpx.Client(auth=OAuth2Auth(...))``); the client classes
@@ -170,6 +173,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         request_object_key: Any = None,
         trusted_audiences: Iterable[str] = (),
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        token_store: TokenStore | None = None,
+        token_key: str | None = None,
         **metadata: Any,
     ) -> None:
         for name in metadata:
@@ -245,6 +250,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         self._ready: tuple[OAuth2Token, Any, Any, float, str] | None = None
         self._setup_dpop(dpop)
         self._setup_request_objects(request_object_key)
+        self._setup_store(token_store, token_key)
         if token is not None:
             self.token = token
 
@@ -345,7 +351,9 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
 
     @token.setter
     def token(self, token: Mapping[str, Any] | None) -> None:
+        # held in memory only: a token store learns of it at the next renewal or save
         self._token = None if token is None else OAuth2Token.from_dict(token)
+        self._stored_version = None
 
     def __repr__(self) -> str:
         return (
@@ -740,7 +748,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
                     nonce=pending.nonce if pending is not None else None,
                     max_age=pending.max_age if pending is not None else None,
                 )
-                self._token = token
+                yield from self._keep_flow(token)
                 return token
             response_params = self._validate_authorization_response(
                 authorization_response, expected_state
@@ -782,7 +790,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             )
         if grant_type == rfc6749.AUTHORIZATION_CODE:
             self.authorization_request = None
-        self._token = token
+        yield from self._keep_flow(token)
         return token
 
     def _refresh(
@@ -829,7 +837,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         token = yield from self._refresh(
             endpoint, refresh_token, body=body, auth=auth, headers=headers, params=params
         )
-        self._token = token
+        yield from self._keep_flow(token)
         if self.update_token is not None:
             yield Call(self.update_token, (token,), {"refresh_token": refresh_token})
         return token
@@ -880,6 +888,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         )
         rfc8693.check_token_exchange_response(token)
         self._hold_one_time_token(token)
+        yield from self._keep_flow(token)
         return token
 
     def _hold_one_time_token(self, token: OAuth2Token) -> None:
@@ -967,7 +976,10 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             raise clone_exception(self._failure)
         self._renewals += 1
         try:
-            new, update_kwargs = yield from self._renew(token)
+            if self.token_store is None:
+                renewed: tuple[OAuth2Token, dict[str, Any]] | None = yield from self._renew(token)
+            else:
+                renewed = yield from self._renew_through_store(token, stale)
         except Exception as exc:
             self._failure = exc
             raise
@@ -976,6 +988,11 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
             self._failure = None
             raise
         self._failure = None
+        if renewed is None:  # another process renewed it: the store's token is held now
+            yield RELEASE
+            assert self._token is not None
+            return self._token
+        new, update_kwargs = renewed
         self._token = new
         yield RELEASE
         if self.update_token is not None:
@@ -1044,14 +1061,17 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         yield from self._retry_flow(request, token, response)
 
     def _retry_flow(self, request: Request, token: OAuth2Token, response: Response) -> Flow[None]:
-        """After a 401 ``invalid_token`` on a token without expiry: renew once and resend.
+        """After a 401 ``invalid_token``: renew once and resend.
 
-        RFC 6750 §3.1 (``Bearer`` challenge), RFC 9449 §7.1 (``DPoP`` challenge for DPoP
-        tokens). Requests whose body is a stream cannot be resent and are left alone.
+        Only for a token without expiry, or one that is due by now (it expired while the
+        request waited for a connection or a slow server): an unexpired token refused is the
+        server's decision, not staleness. RFC 6750 §3.1 (``Bearer`` challenge), RFC 9449
+        §7.1 (``DPoP`` challenge for DPoP tokens). Requests whose body is a stream cannot be
+        resent and are left alone.
         """
         if (
             response.status_code == 401
-            and token.expires_at is None
+            and (token.expires_at is None or token.is_expired(self.leeway, clock=self.clock))
             and is_invalid_token_challenge(
                 response.headers.get("www-authenticate"),
                 "dpop" if is_dpop_token(token.get("token_type")) else "bearer",
@@ -1208,13 +1228,29 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, A
         headers: Mapping[str, str] | None = None,
         **params: Any,
     ) -> Flow[Response]:
-        """Revoke a token (the refresh token by default). RFC 7009 §2."""
+        """Revoke a token (the refresh token by default). RFC 7009 §2.
+
+        With a token store, revoking the held token also removes it from the store and from
+        memory: a revoked token must not be loaded again by another process.
+        """
         value, hint = self._token_to_send(token, token_type_hint)
         params = {**rfc7009.build_revocation_params(value, hint), **params}
         response = yield from self._endpoint_call(
             "revocation_endpoint", url, params, body, auth, headers, "revoke_token_request"
         )
-        return rfc7009.process_revocation_response(response)
+        result = rfc7009.process_revocation_response(response)
+        held = self._token
+        if (
+            self.token_store is not None
+            and held is not None
+            and value
+            in (
+                held.get("access_token"),
+                held.get("refresh_token"),
+            )
+        ):
+            yield from self._forget_flow()
+        return result
 
     def introspect_token_flow(
         self,

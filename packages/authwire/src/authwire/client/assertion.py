@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._compat import AsyncClient, Client
 from .._metadata import split_kwargs
@@ -17,6 +17,9 @@ from ..auth.assertion import AssertionAuth
 from ..auth.oauth2 import UpdateToken
 from ..protocol.rfc7523 import JWT_BEARER_GRANT_TYPE, KeyInput
 from .oauth2 import AsyncOAuth2Client, OAuth2Client
+
+if TYPE_CHECKING:
+    from ..stores import TokenStore
 
 __all__ = ["AssertionClient", "AsyncAssertionClient"]
 
@@ -58,6 +61,8 @@ class _AssertionClientBase:
         password: str | bytes | None = None,
         token: Mapping[str, Any] | None = None,
         allow_insecure_transport: bool = False,
+        token_store: TokenStore | None = None,
+        token_key: str | None = None,
         **kwargs: Any,
     ) -> None:
         owner = type(self).__name__
@@ -100,6 +105,8 @@ class _AssertionClientBase:
             password=password,
             token=token,
             allow_insecure_transport=allow_insecure_transport,
+            token_store=token_store,
+            token_key=token_key,
         )
         self._httpx_class.__init__(self, auth=self._oauth, **httpx_kwargs)  # type: ignore[arg-type]
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..auth.device import Progress
     from ..plugins.provider import Provider
     from ..protocol.rfc8628 import DeviceAuthorization
+    from ..stores import TokenStore
 
 __all__ = ["AsyncOAuth2Client", "OAuth2Client"]
 
@@ -56,6 +57,8 @@ class _OAuth2ClientBase:
         request_object_key: Any = None,
         trusted_audiences: Iterable[str] = (),
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        token_store: TokenStore | None = None,
+        token_key: str | None = None,
         **kwargs: Any,
     ) -> None:
         owner = type(self).__name__
@@ -88,6 +91,8 @@ class _OAuth2ClientBase:
             request_object_key=request_object_key,
             trusted_audiences=trusted_audiences,
             max_response_bytes=max_response_bytes,
+            token_store=token_store,
+            token_key=token_key,
             **metadata,
         )
         self._httpx_class.__init__(self, auth=self._oauth, **httpx_kwargs)  # type: ignore[arg-type]
@@ -129,6 +134,16 @@ class _OAuth2ClientBase:
     @property
     def update_token(self) -> UpdateToken | None:
         return self._oauth.update_token
+
+    @property
+    def token_store(self) -> TokenStore | None:
+        """Where the token is kept beyond this client (``token_store=``), or ``None``."""
+        return self._oauth.token_store
+
+    @property
+    def token_key(self) -> str:
+        """The key of the token in :attr:`token_store` (``token_key=``, else derived)."""
+        return self._oauth.token_key
 
     @property
     def dpop_key(self) -> Any:
