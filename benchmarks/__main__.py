@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ._harness import Config, Results
 
-MEASURES = ("request", "oauth1", "assertion", "burst", "import", "memory", "dpop")
+MEASURES = ("request", "oauth1", "assertion", "burst", "import", "memory", "dpop", "stores")
 
 
 def _runner(name: str) -> Callable[[Config, Results], None]:
@@ -54,6 +54,10 @@ def _runner(name: str) -> Callable[[Config, Results], None]:
         from . import bench_dpop
 
         return bench_dpop.run
+    if name == "stores":
+        from . import bench_stores
+
+        return bench_stores.run
     raise ValueError(name)
 
 

@@ -11,7 +11,9 @@
 //              "nonceRequiredFor": ["<client_id>", ...]},     // clients that must use nonces
 //     "resourceServers": {"<resource indicator>": {"scope": "api:read api:write"}, ...},
 //     "deviceFlow": {"interval": 1},                          // our polling policy, or null
-//     "adminToken": "..."                                     // guards the test-only admin route
+//     "adminToken": "...",                                    // guards the test-only admin route
+//     "interactive": {"password": "..."}                      // HTML login/consent pages
+//                                                             // (absent: automatic ones)
 //   }
 // Every key pair is generated fresh by the tests; only public keys reach this file.
 // The provider's own signing keys are generated here (see `signingKeys`) and never leave the
@@ -21,7 +23,7 @@ import * as crypto from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
 
 import { deviceFlowPages, installDevicePollingPolicy } from './device_flow.mjs';
-import { installAutoInteraction } from './interaction.mjs';
+import { installInteraction } from './interaction.mjs';
 import { installJwtBearerGrant, jwtBearerPrincipal } from './jwt_bearer.mjs';
 import { installTokenExchangeGrant, tokenExchangeClaims } from './token_exchange.mjs';
 
@@ -231,7 +233,7 @@ export function buildProvider(issuer, config, state) {
   }
 
   installUserinfoTokenLookup(provider);
-  installAutoInteraction(provider, config.account);
+  installInteraction(provider, config.account, config.interactive);
   installJwtBearerGrant(provider, config.jwtBearer);
   installTokenExchangeGrant(provider, new Set(resourceServers.keys()));
   installDevicePollingPolicy(provider, config.deviceFlow);

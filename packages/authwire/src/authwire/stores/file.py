@@ -74,9 +74,11 @@ class FileStore(SyncBackedStore):
             fcntl.flock(lock, fcntl.LOCK_EX)
             state = self._read()
             before = json.dumps(state, sort_keys=True)
+            tokens = json.dumps(state["tokens"], sort_keys=True)
             yield state
             if json.dumps(state, sort_keys=True) != before:
-                self._write(state)
+                # a lease needs no fsync: a crash forgets it, which is what its expiry does
+                self._write(state, durable=json.dumps(state["tokens"], sort_keys=True) != tokens)
         finally:
             os.close(lock)  # closing releases the lock
 
@@ -102,7 +104,7 @@ class FileStore(SyncBackedStore):
             raise TokenStoreError("the file is not a token store file", store=repr(self)) from None
         return state
 
-    def _write(self, state: dict[str, Any]) -> None:
+    def _write(self, state: dict[str, Any], *, durable: bool) -> None:
         directory = os.path.dirname(os.path.abspath(self.path))
         try:
             fd, temp = tempfile.mkstemp(prefix=".authwire-", dir=directory)  # mode 0600
@@ -110,7 +112,8 @@ class FileStore(SyncBackedStore):
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
                     json.dump(state, f, separators=(",", ":"))
                     f.flush()
-                    os.fsync(f.fileno())
+                    if durable:
+                        os.fsync(f.fileno())
                 os.replace(temp, self.path)
             except BaseException:
                 if os.path.exists(temp):
