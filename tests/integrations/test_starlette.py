@@ -196,7 +196,25 @@ def test_sign_out_drops_the_users_tokens(client: TestClient, oauth: OAuth) -> No
     assert bye.status_code == 302
     assert bye.headers["location"] == f"{APP}/bye"  # no end_session_endpoint: straight back
     assert client.get("/api").status_code == 401
-    assert repr(oauth.token_store).endswith("keys=0>") or oauth.token_store.load("x") is None
+    assert repr(oauth.token_store) == "MemoryStore(0 tokens)"
+
+
+def test_a_users_token_is_renewed_once_and_kept_for_the_next_request(
+    client: TestClient, provider: FakeProvider, oauth: OAuth
+) -> None:
+    provider.token_responses[:] = [
+        FakeProvider.token(access_token="at-signed-in-1", refresh_token="rt-1", expires_at=1),
+        FakeProvider.token(access_token="at-renewed-22", refresh_token="rt-2", expires_in=3600),
+    ]
+    sent = _login(client)
+    client.get("/auth", params={"code": "c", "state": sent["state"]})
+    assert repr(oauth.token_store) == "MemoryStore(1 tokens)"
+    # each request builds its own per-user client: the second finds the renewed token in
+    # the store instead of refreshing again with a spent refresh token
+    for _ in range(3):
+        assert client.get("/api").json() == {"authorization": "Bearer at-renewed-22"}
+    refreshes = [r for r in provider.token_requests() if r.form["grant_type"] == "refresh_token"]
+    assert [r.form["refresh_token"] for r in refreshes] == ["rt-1"]
 
 
 def test_without_session_middleware_the_error_says_so(oauth: OAuth) -> None:
