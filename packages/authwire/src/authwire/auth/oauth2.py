@@ -40,7 +40,7 @@ from .._exceptions import (
 )
 from .._metadata import AUTHORIZE_DEFAULTS, HOOK_TYPES, check_metadata, is_metadata_name
 from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662
-from ..protocol._transport import check_transport
+from ..protocol._transport import check_transport, is_loopback_host
 from ..protocol.client_auth import (
     CLIENT_SECRET_BASIC,
     NONE,
@@ -1093,8 +1093,13 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         token = self._token
         if token is None or self._hooks["protected_request"] or self.token_placement != "header":
             return None
-        if request.url.scheme != "https" and not self.allow_insecure_transport:
-            return None
+        url = request.url
+        if (
+            url.scheme != "https"
+            and not self.allow_insecure_transport
+            and not (url.scheme == "http" and is_loopback_host(url.host))
+        ):
+            return None  # the general path says why (InsecureTransportError)
         cached = self._ready
         expires_at = token.get("expires_at")
         access_token = token.get("access_token")

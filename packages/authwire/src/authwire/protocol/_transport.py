@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 
@@ -14,8 +15,9 @@ __all__ = ["INSECURE_TRANSPORT_ENV", "check_transport", "is_loopback_host"]
 INSECURE_TRANSPORT_ENV = "AUTHWIRE_INSECURE_TRANSPORT"
 
 
+@functools.lru_cache(maxsize=256)
 def is_loopback_host(host: str) -> bool:
-    """``localhost``, 127.0.0.0/8 or ``::1`` (RFC 8252 §8.3)."""
+    """``localhost``, 127.0.0.0/8 or ``::1`` (RFC 8252 §8.3); remembered per host name."""
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
