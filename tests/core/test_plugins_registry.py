@@ -707,3 +707,31 @@ def test_readers_never_miss_a_provider_being_replaced(monkeypatch: pytest.Monkey
 
     _hammer(read, write)
     assert registry.get("swap").title == "299"
+
+
+# -- which distribution provides a name (the docs' provider table) ------------------------------
+
+
+def test_distribution_of_names_the_installed_distribution(monkeypatch: pytest.MonkeyPatch) -> None:
+    from authwire.plugins.catalog import catalog
+
+    installed(
+        monkeypatch,
+        ep("google", google_plugin(), "authwire-google"),
+        ep("omega", good_plugin("omega", "omega-eu"), "authwire-omega"),
+        ep("bare", good_plugin("bare")),
+    )
+    registry = ProviderRegistry()
+    registry.register(demo_provider("runtime"))
+    assert registry.distribution_of("google") == "authwire-google"
+    assert registry.distribution_of("OMEGA-EU") == "authwire-omega"
+    assert registry.distribution_of("bare") is None  # an entry point without a distribution
+    assert registry.distribution_of("runtime") is None
+    with pytest.raises(UnknownProviderError):
+        registry.distribution_of("nope")
+    entries = {entry.name: entry for entry in catalog(registry)}
+    assert sorted(entries) == registry.names()
+    # the core declares the google extra; authwire-omega is installed by its own name
+    assert entries["google"].install == "authwire[google]"
+    assert entries["omega"].install == "authwire-omega"
+    assert entries["runtime"].install is None

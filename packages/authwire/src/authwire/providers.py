@@ -21,7 +21,9 @@ guide.
 
 from __future__ import annotations
 
-from .plugins.provider import OAuth1Endpoints, Provider, from_provider
+from .plugins.apply import from_provider
+from .plugins.oauth1 import OAuth1Endpoints
+from .plugins.provider import Provider
 from .plugins.registry import (
     ProviderConflictError,
     ProviderPluginWarning,

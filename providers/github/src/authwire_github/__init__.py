@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, hookimpl
+from authwire.plugins import Provider, Quirk, hookimpl
 
 from ._api import (
     API_URL,
@@ -92,6 +92,26 @@ GITHUB = Provider(
         "emails_url": f"{API_URL}/user/emails",
         "documentation": "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps",
     },
+    protocols=("oauth2",),
+    flows=("authorization_code", "refresh_token", "device_code"),
+    quirks=(
+        Quirk(
+            "the token endpoint answers form-encoded unless asked for JSON",
+            "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps",
+        ),
+        Quirk(
+            "token errors (bad_verification_code, ...) come with HTTP 200, in the token's format",
+            "https://docs.github.com/en/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors",
+        ),
+        Quirk(
+            "GitHub App user tokens last 8 hours and each refresh rotates the refresh token",
+            "https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens",
+        ),
+        Quirk(
+            "no OpenID Connect: the profile and the primary email come from the REST API",
+            "https://docs.github.com/en/rest/users/emails",
+        ),
+    ),
 )
 
 

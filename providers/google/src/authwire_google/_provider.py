@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider
+from authwire.plugins import Provider, Quirk
 
 if TYPE_CHECKING:
     from authwire import AsyncOAuth2Client, OAuth2Client
@@ -43,6 +43,29 @@ GOOGLE = Provider(
         "discovery_url": f"{ISSUER}/.well-known/openid-configuration",
         "documentation": "https://developers.google.com/identity/openid-connect/openid-connect",
     },
+    protocols=("oauth2", "openid"),
+    flows=(
+        "authorization_code",
+        "refresh_token",
+        "device_code",
+        "jwt_bearer",
+        "revocation",
+        "userinfo",
+    ),
+    quirks=(
+        Quirk(
+            "ID tokens carry iss as https://accounts.google.com or as accounts.google.com",
+            "https://developers.google.com/identity/openid-connect/reference",
+        ),
+        Quirk(
+            "a refresh token only with access_type=offline (offline=True also asks for consent)",
+            "https://developers.google.com/identity/protocols/oauth2/web-server#offline",
+        ),
+        Quirk(
+            "service account assertions carry the scopes in a scope claim",
+            "https://developers.google.com/identity/protocols/oauth2/service-account#authorizingrequests",
+        ),
+    ),
 )
 
 

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from authwire import OAuthError
-from authwire.plugins import OAuth1Endpoints, Provider
+from authwire.plugins import OAuth1Endpoints, Provider, Quirk
 
 __all__ = ["OFFLINE_SCOPE", "TWITTER", "CallbackNotConfirmedError", "X"]
 
@@ -73,6 +73,26 @@ TWITTER = Provider(
         # app-only bearer tokens: client_credentials with the API key and secret
         "app_only_token_url": "https://api.x.com/oauth2/token",
     },
+    protocols=("oauth2", "oauth1"),
+    flows=("authorization_code", "refresh_token", "revocation", "oauth1"),
+    quirks=(
+        Quirk(
+            "the authorization code grant requires PKCE",
+            "https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code",
+        ),
+        Quirk(
+            "confidential clients authenticate with HTTP Basic, public ones send client_id",
+            "https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token",
+        ),
+        Quirk(
+            "a refresh token only with the offline.access scope (offline=True)",
+            "https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code",
+        ),
+        Quirk(
+            "OAuth 1.0a: a request token without oauth_callback_confirmed=true is refused",
+            "https://docs.x.com/fundamentals/authentication/oauth-1-0a/obtaining-user-access-tokens",
+        ),
+    ),
 )
 
 #: The same provider under X's current name: ``OAuth2Client.from_provider("x", ...)``.

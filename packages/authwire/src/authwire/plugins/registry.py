@@ -49,7 +49,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .provider import _NAME, Provider
+from .provider import Provider
+from .reserved import NAME as _NAME
 
 if TYPE_CHECKING:
     import pluggy
@@ -126,6 +127,7 @@ class ProviderConflictError(UnknownProviderError):
 class _Entry:
     provider: Provider
     plugin: str | None  # the pluggy plugin name; None for a Provider registered directly
+    distribution: str | None = None  # the installed distribution of an entry point plugin
 
 
 @dataclass(slots=True)
@@ -137,6 +139,7 @@ class _Loaded:
     described: str
     plugin: object
     providers: dict[str, Provider] = field(default_factory=dict)
+    distribution: str | None = None
 
 
 @dataclass(slots=True)
@@ -275,7 +278,13 @@ class ProviderRegistry:
         except BaseException as exc:
             state.errors[name] = _describe(exc)
             return None
-        return _Loaded(registered, _describe_entry_point(entry_point), plugin, staged)
+        return _Loaded(
+            registered,
+            _describe_entry_point(entry_point),
+            plugin,
+            staged,
+            _dist_label(getattr(entry_point, "dist", None)).partition(" ")[0] or None,
+        )
 
     def _stage(
         self, state: _State, plugin: object, name: str | None, *, replace: bool
@@ -387,6 +396,18 @@ class ProviderRegistry:
                 return
             raise UnknownProviderError(str(name), state.providers)
 
+    def distribution_of(self, name: str) -> str | None:
+        """The distribution (``authwire-google``) whose installed plugin provides ``name``;
+        ``None`` for a provider registered at run time.
+
+        Raises:
+            UnknownProviderError: as :meth:`get`.
+        """
+        self.get(name)
+        with self._lock:
+            entry = self._current().providers.get(str.__str__(name).lower())
+            return None if entry is None else entry.distribution
+
     def errors(self) -> dict[str, str]:
         """Plugin (entry point) name → why it was skipped, for the plugins that failed, in
         load order. A distribution whose entry point table cannot be read at all appears as
@@ -496,7 +517,7 @@ def _admit(state: _State, loaded: list[_Loaded]) -> None:
             )
         else:
             for key, provider in item.providers.items():
-                state.providers[key] = _Entry(provider, item.name)
+                state.providers[key] = _Entry(provider, item.name, item.distribution)
     state.conflicts = {
         key: tuple(f"plugin {item.described}" for item in items)
         for key, items in sorted(contested.items())

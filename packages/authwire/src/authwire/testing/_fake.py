@@ -1,4 +1,4 @@
-"""Test helpers for users and plugin authors: a scriptable provider over ``MockTransport``.
+"""The simplest fakes: a clock that moves when told, and a provider whose answers are scripted.
 
 ``FakeProvider`` answers token, revocation, introspection and resource requests the way
 you script it, and records every request, so a test can check what the client sent
@@ -8,35 +8,23 @@ without a network::
     provider.token_responses.append(FakeProvider.token(access_token="a1", expires_in=3600))
     client = OAuth2Client("id", "secret", token_endpoint=provider.token_endpoint,
                           transport=provider.transport())
+
+For a provider with real behaviour (codes, PKCE, refresh rotation, ID tokens, device codes,
+discovery), see :class:`~authwire.testing.Emulator`, built on the same machinery.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
-from ._compat import Request, Response, httpx
+from .._compat import Request, Response
+from .recorded import RecordedRequest
+from .routes import MockServer
 
-__all__ = ["FakeClock", "FakeProvider", "RecordedRequest"]
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """A request as the provider saw it, with its form body already decoded."""
-
-    method: str
-    url: httpx.URL
-    headers: httpx.Headers
-    content: bytes
-
-    @property
-    def form(self) -> dict[str, str]:
-        return dict(parse_qsl(self.content.decode("utf-8"), keep_blank_values=True))
-
+__all__ = ["FakeClock", "FakeProvider", "Responder", "json_body"]
 
 Responder = Callable[[Request], Response]
 
@@ -57,6 +45,10 @@ class FakeClock:
     def __call__(self) -> float:
         return self.now
 
+    def advance(self, seconds: float) -> None:
+        """Move the clock on without recording a sleep."""
+        self.now += seconds
+
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
@@ -68,20 +60,33 @@ class FakeClock:
         self.sleep(seconds)
 
 
-@dataclass
-class FakeProvider:
+class FakeProvider(MockServer):
     """A provider whose answers are scripted; thread-safe, and usable by sync and async clients.
 
-    Token requests take the next item of ``token_responses`` (a :class:`httpx.Response` or a
-    callable that makes one), or repeat the last one when a single item is left. Resource
-    requests go to ``resource`` (by default: 200 echoing the ``Authorization`` header).
+    Token requests (to ``/token`` on any host) take the next item of ``token_responses``
+    (a :class:`httpx.Response` or a callable that makes one), or repeat the last one when a
+    single item is left. ``/revoke`` answers 200, ``/introspect`` ``{"active": true}``.
+    Other requests go to ``resource`` (by default: 200 echoing the ``Authorization``
+    header). Routes and scripts of :class:`~authwire.testing.MockServer` come first.
     """
 
-    base_url: str = "https://provider.test"
-    token_responses: list[Response | Responder] = field(default_factory=list)
-    resource: Responder | None = None
-    requests: list[RecordedRequest] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(
+        self,
+        base_url: str = "https://provider.test",
+        token_responses: list[Response | Responder] | None = None,
+        resource: Responder | None = None,
+        requests: list[RecordedRequest] | None = None,
+    ) -> None:
+        super().__init__(base_url)
+        self.token_responses: list[Response | Responder] = (
+            token_responses if token_responses is not None else []
+        )
+        self.resource = resource
+        if requests is not None:
+            self.requests = requests
+
+    def __repr__(self) -> str:
+        return f"FakeProvider(base_url={self.base_url!r})"
 
     @property
     def token_endpoint(self) -> str:
@@ -106,15 +111,13 @@ class FakeProvider:
         return Response(status_code, json=fields)
 
     def token_requests(self) -> list[RecordedRequest]:
-        return [r for r in self.requests if r.url.path == "/token"]
-
-    def handle(self, request: Request) -> Response:
-        recorded = RecordedRequest(
-            request.method, request.url, request.headers.copy(), request.read()
-        )
         with self._lock:
-            self.requests.append(recorded)
-            if request.url.path == "/token":
+            return [r for r in self.requests if r.url.path == "/token"]
+
+    def fallback(self, request: Request) -> Response:
+        path = request.url.path
+        if path == "/token":
+            with self._lock:
                 if not self.token_responses:
                     return Response(500, json={"error": "server_error"})
                 answer = (
@@ -122,20 +125,14 @@ class FakeProvider:
                     if len(self.token_responses) > 1
                     else self.token_responses[0]
                 )
-            else:
-                answer = None
-        if answer is not None:
             return answer(request) if callable(answer) else _copy(answer)
-        if request.url.path in ("/revoke",):
+        if path == "/revoke":
             return Response(200)
-        if request.url.path == "/introspect":
+        if path == "/introspect":
             return Response(200, json={"active": True})
         if self.resource is not None:
             return self.resource(request)
         return Response(200, json={"authorization": request.headers.get("authorization")})
-
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
 
 
 def _copy(response: Response) -> Response:
