@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh clone: installs uv, the locked Python environment and the
 # Node peer (oidc-provider), then runs the linters, the type checker, the docs build and pytest
 # (with tox: the core on each supported httpx line and on Python 3.12 and 3.13).
-# Needs Python 3.11 with pip, Python 3.12 and 3.13 (pyenv's will do), and Node.js 20 with npm.
+# Needs Python 3.11 with pip, Python 3.12 and 3.13 (pyenv's will do), Node.js 20 with npm, and
+# root for apt-get when redis-server or chromium is missing (scripts/ensure_system_packages.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,14 +14,19 @@ uv() { python3 -m uv "$@"; }
 
 uv sync --locked --all-packages --quiet
 npm ci --prefix tests/interop/oidc_provider --no-audit --no-fund --loglevel=error
+# Debian's redis-server (token-store tests) and chromium (browser tests), when missing
+bash scripts/ensure_system_packages.sh
 
 uv run --locked ruff check .
 uv run --locked ruff format --check .
 uv run --locked mypy
 NO_MKDOCS_2_WARNING=1 uv run --locked mkdocs build --strict --quiet
-# each provider plugin's tests with only the core and that plugin installed
+# every wheel and sdist built, with its LICENSE, through `twine check --strict`
+bash scripts/check_dists.sh
+# each provider plugin's tests with only the core and that plugin installed, every plugin
+# under providers/ in turn, swapped in and out of one venv (scripts/test_providers.py)
 # (tox runs outside `uv run`, whose VIRTUAL_ENV would make tox-uv install into .venv)
-env -u VIRTUAL_ENV .venv/bin/tox -q -e provider-google,provider-github,provider-twitter
+env -u VIRTUAL_ENV .venv/bin/tox -q -e providers
 # the core's unit tests on every supported httpx line (the lock holds 0.28, the newest the
 # benchmark peer httpx-auth allows), and the interop tests on the oldest, 0.27
 env -u VIRTUAL_ENV .venv/bin/tox -q -e httpx027,httpx028,httpx029,interop-httpx027
