@@ -114,7 +114,10 @@ class FloorClientAssertion:
         self.client_id = client_id
         self.audience = audience
 
-    def __call__(self, body: str = "") -> str:
+    def encode(self) -> str:
+        """The assertion alone: fresh claims (a ``jti`` as authwire makes it), one signature."""
         claims = assertion_claims(self.client_id, self.audience)
-        assertion = jwt.encode(self.header, claims, self.key, algorithms=self.algorithms)
-        return client_assertion_body(self.client_id, assertion, body)
+        return jwt.encode(self.header, claims, self.key, algorithms=self.algorithms)
+
+    def __call__(self, body: str = "") -> str:
+        return client_assertion_body(self.client_id, self.encode(), body)

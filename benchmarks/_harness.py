@@ -70,9 +70,15 @@ class Config:
     group_seconds: float = 15.0
     burst: int = 1000
     token_delay: float = 0.02
+    stall_rounds: int = 5
+    concurrent_tasks: int = 10_000
+    concurrent_rounds: int = 7
+    concurrent_growth_batches: int = 3
     import_rounds: int = 11
     memory_clients: int = 10
     memory_rounds: int = 3
+    memory_shared_clients: int = 10_000
+    memory_shared_rounds: int = 2
     smoke: bool = False
 
     @classmethod
@@ -84,9 +90,15 @@ class Config:
             group_seconds=1.0,
             burst=20,
             token_delay=0.001,
+            stall_rounds=1,
+            concurrent_tasks=50,
+            concurrent_rounds=1,
+            concurrent_growth_batches=1,
             import_rounds=1,
             memory_clients=2,
             memory_rounds=1,
+            memory_shared_clients=20,
+            memory_shared_rounds=1,
             smoke=True,
         )
 

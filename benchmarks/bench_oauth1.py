@@ -5,11 +5,17 @@ client with a token. One operation is one signature placed in the ``Authorizatio
 (or, for oauthlib and requests-oauthlib, their ``sign`` call that returns the headers). Each
 library draws its own nonce and timestamp while timed; the equivalence check fixes both and
 requires the same ``oauth_signature`` from everyone.
+
+authwire remembers the encoded form of the URLs it signs, so signing one URL again and again
+(the first case) flatters it; the second case signs a new path each time (a pool of
+``DISTINCT_URLS`` prebuilt requests, more than that memory holds, taken in turn), and its
+target is on authwire's own repeated-URL figure.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -42,8 +48,22 @@ REQUESTS_OAUTHLIB = "requests-oauthlib OAuth1"
 AUTHLIB_CLIENT_AUTH = "authlib.oauth1.rfc5849.client_auth"
 
 
-def new_request() -> httpx.Request:
-    return httpx.Request("POST", URL, content=BODY, headers={"Content-Type": FORM})
+DISTINCT_URLS = 4096
+AUTHWIRE_DISTINCT = "authwire OAuth1Auth, a new URL each signature"
+FLOOR_DISTINCT = "straightforward signer, a new URL each signature"
+
+
+def new_request(url: str = URL) -> httpx.Request:
+    return httpx.Request("POST", url, content=BODY, headers={"Content-Type": FORM})
+
+
+def _distinct_requests() -> Iterator[httpx.Request]:
+    """Requests to ``DISTINCT_URLS`` different paths, cycled: each signature a new URL."""
+    pool = [
+        new_request(f"{fx.API}/v2/notes/{i}/create.json?notify=true&tags=a%20b")
+        for i in range(DISTINCT_URLS)
+    ]
+    return itertools.cycle(pool)
 
 
 def _rsa_text() -> str:
@@ -54,7 +74,9 @@ def _kwargs(method: str) -> dict[str, Any]:
     return {"rsa_key": _rsa_text()} if method == "RSA-SHA1" else {}
 
 
-def authwire_signer(method: str, fixed: bool = False) -> Callable[[], httpx.Request]:
+def authwire_signer(
+    method: str, fixed: bool = False, distinct: bool = False
+) -> Callable[[], httpx.Request]:
     """One authwire signature of the benchmark request (also used by ``benchmarks.profile``)."""
     extra: dict[str, Any] = {"nonce_factory": lambda: NONCE, "clock": lambda: int(TIMESTAMP)}
     auth = OAuth1Auth(
@@ -66,11 +88,14 @@ def authwire_signer(method: str, fixed: bool = False) -> Callable[[], httpx.Requ
         **_kwargs(method),
         **(extra if fixed else {}),
     )
+    if distinct:
+        requests = _distinct_requests()
+        return lambda: next(auth.auth_flow(next(requests)))
     request = new_request()
     return lambda: next(auth.auth_flow(request))
 
 
-def _floor(method: str, fixed: bool = False) -> Callable[[], httpx.Request]:
+def _floor(method: str, fixed: bool = False, distinct: bool = False) -> Callable[[], httpx.Request]:
     signer = FloorOAuth1Signer(
         CONSUMER_KEY,
         CONSUMER_SECRET,
@@ -78,6 +103,9 @@ def _floor(method: str, fixed: bool = False) -> Callable[[], httpx.Request]:
         TOKEN_SECRET,
         rsa_key=fx.rsa_key() if method == "RSA-SHA1" else None,
     )
+    if distinct:
+        requests = _distinct_requests()
+        return lambda: signer.sign(next(requests))
     request = new_request()
     if fixed:
         return lambda: signer.sign(request, NONCE, TIMESTAMP)
@@ -175,6 +203,8 @@ def run(config: Config, results: Results) -> None:
         impls: dict[str, Callable[[], object]] = {
             FLOOR: _floor(method),
             AUTHWIRE: authwire_signer(method),
+            FLOOR_DISTINCT: _floor(method, distinct=True),
+            AUTHWIRE_DISTINCT: authwire_signer(method, distinct=True),
             AUTHLIB: _authlib(method),
             OAUTHLIB: _oauthlib(method),
             REQUESTS_OAUTHLIB: _requests_oauthlib(method),
@@ -186,7 +216,10 @@ def run(config: Config, results: Results) -> None:
                 group,
                 impls,
                 FLOOR,
-                comparisons=[(AUTHWIRE, AUTHLIB, at_least(3, "Authlib"))],
+                comparisons=[
+                    (AUTHWIRE, AUTHLIB, at_least(3, "Authlib")),
+                    (AUTHWIRE_DISTINCT, AUTHWIRE, at_least(0.8, "our repeated-URL figure")),
+                ],
             )
         else:
             rows = run_sync_rounds(
@@ -195,6 +228,9 @@ def run(config: Config, results: Results) -> None:
                 impls,
                 FLOOR,
                 targets={AUTHWIRE: at_least(0.9, "the floor (key loaded once)")},
+                comparisons=[
+                    (AUTHWIRE_DISTINCT, AUTHWIRE, at_least(0.8, "our repeated-URL figure")),
+                ],
                 notes={
                     AUTHLIB: "loads the PEM on every signature",
                     OAUTHLIB: "loads the PEM on every signature",

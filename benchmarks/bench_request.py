@@ -1,5 +1,6 @@
 """(1) An authorised request with a valid token: sync, asyncio and trio; MockTransport and
-a keep-alive loopback server.
+a keep-alive loopback server; 10,000 concurrent asyncio tasks on one client; and the auth
+step alone for plain ``http://`` to a loopback host against ``https://``.
 
 The floor is bare httpx sending the same ``Authorization: Bearer ...`` as a static client
 header: whatever an auth library adds on top of that is its cost on the hot path.
@@ -7,7 +8,12 @@ header: whatever an auth library adds on top of that is its cost on the hot path
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
+import tracemalloc
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import anyio
@@ -16,7 +22,17 @@ import httpx
 from authwire import AsyncOAuth2Client, OAuth2Auth, OAuth2Client
 
 from . import _fixtures as fx
-from ._harness import CPU, WALL, Config, Results, Row, at_least, run_async_rounds, run_sync_rounds
+from ._harness import (
+    CPU,
+    WALL,
+    Config,
+    Results,
+    Row,
+    Target,
+    at_least,
+    run_async_rounds,
+    run_sync_rounds,
+)
 from ._peers import authlib_httpx, httpx_auth
 from ._server import loopback_server
 
@@ -157,8 +173,141 @@ async def _async_group(
             await client.aclose()
 
 
+# -- the auth step alone: loopback http:// against https:// -----------------------------------
+
+HTTPS_AUTH = "authwire OAuth2Auth, https://api.example.test"
+LOOPBACK_AUTH = "authwire OAuth2Auth, http://127.0.0.1"
+LOCALHOST_AUTH = "authwire OAuth2Auth, http://localhost"
+
+
+def auth_step(url: str) -> Callable[[], object]:
+    """One request through ``OAuth2Auth.sync_auth_flow``: the header set, a 200 answered.
+
+    The request is built once, so the figure is the auth layer's own cost per request.
+    """
+    auth = OAuth2Auth(fx.valid_token())
+    request = httpx.Request("GET", url)
+    response = httpx.Response(200, request=request)
+
+    def op() -> object:
+        flow = auth.sync_auth_flow(request)
+        sent = next(flow)
+        with contextlib.suppress(StopIteration):
+            flow.send(response)
+        return sent.headers["Authorization"]
+
+    return op
+
+
+def _auth_step_group(config: Config, results: Results) -> None:
+    ops = {
+        HTTPS_AUTH: auth_step(f"{fx.API}/resource"),
+        LOOPBACK_AUTH: auth_step("http://127.0.0.1:8080/resource"),
+        LOCALHOST_AUTH: auth_step("http://localhost:8080/resource"),
+    }
+    expected = f"Bearer {fx.ACCESS_TOKEN}"
+    for name, op in ops.items():
+        if op() != expected:
+            raise AssertionError(f"{name} set {op()!r}, not {expected!r}")
+    results.checks.append("(1) auth step: https and loopback http set the same bearer header")
+    target = at_least(0.9, "the https path")
+    results.extend(
+        run_sync_rounds(
+            config,
+            "(1) auth step per request, loopback http:// vs https:// (no transport)",
+            ops,
+            HTTPS_AUTH,
+            {LOOPBACK_AUTH: target, LOCALHOST_AUTH: target},
+        )
+    )
+
+
+# -- 10,000 concurrent asyncio tasks on one client ---------------------------------------------
+
+CONCURRENT_FLOOR = "httpx.AsyncClient, static header (floor)"
+CONCURRENT_CLIENT = "authwire AsyncOAuth2Client"
+CONCURRENT_AUTH = "authwire OAuth2Auth on httpx.AsyncClient"
+
+
+def _gather_batch(client: Any, n: int) -> Callable[[], Awaitable[object]]:
+    url = f"{fx.API}/resource"
+
+    async def one() -> None:
+        (await client.get(url)).raise_for_status()
+
+    async def batch() -> object:
+        return await asyncio.gather(*(one() for _ in range(n)))
+
+    return batch
+
+
+async def _traced_growth(batch: Callable[[], Awaitable[object]], batches: int) -> float:
+    """KiB still held after ``batches`` more batches than a first, warming one (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        await batch()  # caches, pools, lazy imports
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(batches):
+            await batch()
+        gc.collect()
+        return (tracemalloc.get_traced_memory()[0] - before) / 1024
+    finally:
+        tracemalloc.stop()
+
+
+async def _concurrent_group(config: Config, results: Results) -> None:
+    n = config.concurrent_tasks
+    clients = {
+        CONCURRENT_FLOOR: httpx.AsyncClient(
+            headers=_static_headers(), transport=fx.mock_transport()
+        ),
+        CONCURRENT_CLIENT: AsyncOAuth2Client(token=fx.valid_token(), transport=fx.mock_transport()),
+        CONCURRENT_AUTH: httpx.AsyncClient(
+            auth=OAuth2Auth(fx.valid_token()), transport=fx.mock_transport()
+        ),
+    }
+    try:
+        batches = {name: _gather_batch(client, n) for name, client in clients.items()}
+        group = f"(1) {n:,} concurrent requests on one client, asyncio, MockTransport"
+        target = at_least(0.97, "bare httpx")
+        rounds = await run_async_rounds(
+            replace(config, rounds=config.concurrent_rounds, min_rounds=1),
+            group,
+            batches,
+            CONCURRENT_FLOOR,
+            {CONCURRENT_CLIENT: target, CONCURRENT_AUTH: target},
+        )
+        for row in rounds:  # one operation was a batch of n requests: report requests/s
+            row.value = None if row.value is None else row.value * n
+        results.extend(rounds)
+        growth_target = Target(
+            "<= 16 KiB (no growth: under 1 byte per request)", lambda value: value <= 16
+        )
+        for name in (CONCURRENT_FLOOR, CONCURRENT_CLIENT, CONCURRENT_AUTH):
+            kib = await _traced_growth(batches[name], config.concurrent_growth_batches)
+            results.add(
+                Row(
+                    group=(
+                        f"(1) memory held after {config.concurrent_growth_batches} more batches "
+                        f"of {n:,} concurrent requests, asyncio (tracemalloc)"
+                    ),
+                    impl=name,
+                    value=kib,
+                    unit="KiB",
+                    target=None if name == CONCURRENT_FLOOR else growth_target,
+                )
+            )
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    results.checks.append(f"(1) {n:,} concurrent requests: every one answered 200")
+
+
 def run(config: Config, results: Results, *, loopback: bool = True) -> None:
     check_sync(results)
+    _auth_step_group(config, results)
+    asyncio.run(_concurrent_group(config, results))
     results.extend(
         _sync_group(config, "(1) request, sync, MockTransport", fx.API, fx.mock_transport)
     )

@@ -30,9 +30,14 @@ def browser_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcP
         pytest.fail(str(error), pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Debian's headless Chromium under Playwright (fails when missing; see _browser)."""
+    """Debian's headless Chromium under Playwright (fails when missing; see _browser).
+
+    Module-scoped: Playwright's sync API keeps an asyncio event loop running on the main
+    thread while it lives, and every later test that runs its own loop (``asyncio.run``,
+    ``anyio.run``) would fail; it stops once the browser tests are done.
+    """
     if _browser.browser_disabled():
         pytest.skip(
             f"{_browser.NO_BROWSER_ENV}=1 is set: the real-browser tests are NOT run "

@@ -450,3 +450,35 @@ def test_quirk_legacy_logout_takes_return_to() -> None:
         )
     assert browser_get(tenant, legacy).headers["location"] == SIGNED_OUT
     assert browser_get(tenant, plain).headers["location"] == HOME
+
+
+# -- from_provider applies every fix ----------------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_checks_the_organization_of_the_id_token(flavor: Flavor) -> None:
+    tenant = Auth0Tenant()
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "auth0",
+            domain=tenant.domain,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            redirect_uri=REDIRECT,
+            authorize_params={"organization": ACME},
+            transport=tenant.transport(),
+        )
+        client.oauth.clock = tenant.clock
+        async with opened(client):
+            url, _ = client.create_authorization_url()
+            assert query(url)["organization"] == [ACME]
+            approval = tenant.approve(url, claims={"org_id": OTHER_ORG_ID})
+            with pytest.raises(IDTokenError) as caught:
+                await aw(client.fetch_token(authorization_response=approval.url))
+            assert caught.value.reason == ORG_ID
+            url, _ = client.create_authorization_url()
+            token = await aw(client.fetch_token(authorization_response=tenant.approve(url).url))
+            assert token["userinfo"]["org_id"] == ACME
+
+    flavor.run(scenario)

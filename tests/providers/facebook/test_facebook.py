@@ -270,3 +270,37 @@ def test_hooks_leave_other_bodies_alone() -> None:
     assert fb.graph_token_response(form_error) is form_error
     listed = httpx.Response(200, json={"data": [{"a": 1}, {"b": 2}]})
     assert fb.instagram_token_response(listed).json() == {"data": [{"a": 1}, {"b": 2}]}
+
+
+# -- from_provider applies every fix -------------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_signs_graph_calls_with_appsecret_proof(flavor: Flavor) -> None:
+    clock = FakeClock()
+    emu = MetaEmulator(clock=clock)
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "facebook",
+            client_id=APP_ID,
+            client_secret=APP_SECRET,
+            redirect_uri=REDIRECT,
+            transport=emu.transport(),
+        )
+        client.oauth.clock = clock
+        async with opened(client):
+            url, _ = client.create_authorization_url()
+            token = await aw(client.fetch_token(authorization_response=emu.approve(url).url))
+            assert (await aw(client.get(ME))).status_code == 200
+        [graph] = emu.sent(ME)
+        assert graph.query["appsecret_proof"] == fb.appsecret_proof(
+            token["access_token"], APP_SECRET
+        )
+
+    flavor.run(scenario)
+
+
+def test_from_provider_checks_the_graph_version() -> None:
+    with pytest.raises(ValueError, match="version must look like"):
+        OAuth2Client.from_provider("facebook", client_id=APP_ID, version="21")

@@ -148,15 +148,15 @@ def test_bad_base_urls_are_refused(base_url: str) -> None:
         gitlab_provider(base_url)
 
 
-def test_named_constructor_equals_from_provider_but_for_the_refresh_hook() -> None:
+def test_named_constructor_equals_from_provider() -> None:
     with (
         oauth2_client(CLIENT_ID, CLIENT_SECRET, host="gitlab.example.com") as named,
-        _from_provider() as plain,
+        _from_provider() as by_name,
     ):
-        assert named.metadata == plain.metadata
+        assert named.metadata == by_name.metadata
         assert named.oauth.token_endpoint_auth_method == "client_secret_post"
-        assert named.oauth._hooks["refresh_token_request"]
-        assert not plain.oauth._hooks["refresh_token_request"]
+        assert len(named.oauth._hooks["refresh_token_request"]) == 1
+        assert len(by_name.oauth._hooks["refresh_token_request"]) == 1
         assert named.oauth._hooks["access_token_response"] == [expiry_from_created_at]
 
 
@@ -508,3 +508,31 @@ def test_refresh_hook_adds_the_redirect_uri_once() -> None:
     given = "grant_type=refresh_token&redirect_uri=https%3A%2F%2Fother.example%2F"
     assert hook(TOKEN, {}, given)[2] == given
     assert refresh_redirect_uri(lambda: None)(TOKEN, {}, "a=b")[2] == "a=b"
+
+
+# -- from_provider applies every fix ---------------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_refresh_carries_the_redirect_uri(flavor: Flavor) -> None:
+    clock = FakeClock()
+    emu = GitLabEmulator(clock=clock)
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "gitlab",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            redirect_uri=REDIRECT,
+            scope=SCOPE,
+            transport=emu.transport(),
+        )
+        client.oauth.clock = clock
+        async with opened(client):
+            await sign_in(client, emu)
+            await aw(client.refresh_token())
+
+    flavor.run(scenario)
+    [refresh] = emu.calls("refresh_token")
+    assert refresh.outcome == "issued"
+    assert refresh.params["redirect_uri"] == REDIRECT

@@ -143,13 +143,17 @@ def test_named_constructors_equal_from_provider(
     assert named.metadata["token_endpoint"] == f"https://{host}/{tenant}/oauth2/v2.0/token"
 
 
-def test_the_named_constructor_pins_the_tenant_and_from_provider_does_not() -> None:
+def test_from_provider_pins_the_tenant_like_the_named_constructor() -> None:
     named = oauth2_client(CLIENT_ID, CLIENT_SECRET, tenant=TENANT_ID)
     by_name = OAuth2Client.from_provider(
-        "microsoft", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, tenant=TENANT_ID
+        "microsoft", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, tenant=TENANT_ID.upper()
     )
-    assert named.oauth.issuer_policy.tenants == frozenset({TENANT_ID})
-    assert by_name.oauth.issuer_policy.tenants is None
+    assert named.oauth.issuer_policy == by_name.oauth.issuer_policy
+    assert by_name.oauth.issuer_policy.tenants == frozenset({TENANT_ID})
+    common = OAuth2Client.from_provider("microsoft", client_id=CLIENT_ID)
+    assert common.oauth.issuer_policy.tenants is None  # any organization may sign in
+    with pytest.raises(ValueError, match="tenant must be"):
+        OAuth2Client.from_provider("microsoft", client_id=CLIENT_ID, tenant="not_a_tenant")
 
 
 def test_authorization_url() -> None:

@@ -381,3 +381,31 @@ def test_sign_out_plugin_sends_logout_hint_plain_client_puts_the_id_token_in_the
     assert "logout_hint" not in plain  # Microsoft shows the account picker
     with httpx.Client(transport=emu.transport()) as browser:
         assert browser.get(ours).headers["location"] == done
+
+
+# -- from_provider applies every fix ----------------------------------------------------------
+
+
+@each_flavor
+@pytest.mark.parametrize("tenant", [TENANT_ID, "consumers"])
+def test_from_provider_pins_tid_to_the_tenant(flavor: Flavor, tenant: str) -> None:
+    emu = EntraEmulator(tenant=tenant)
+    emu.register_app()
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "microsoft",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            tenant=tenant,
+            redirect_uri=REDIRECT,
+            transport=emu.transport(),
+        )
+        client.oauth.clock = emu.clock
+        async with opened(client):
+            url, _ = client.create_authorization_url()
+            elsewhere = emu.approve(url, claims={"tid": OTHER_TENANT_ID})
+            with pytest.raises(IDTokenError, match="iss"):
+                await aw(client.fetch_token(authorization_response=elsewhere.url))
+
+    flavor.run(scenario)

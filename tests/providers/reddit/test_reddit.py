@@ -227,3 +227,32 @@ def test_api_base_plugin_calls_oauth_host_plain_use_of_www_is_forbidden() -> Non
         refused = plain.get(WWW_ME)
     assert refused.status_code == 403
     assert [r.url.host for r in emu.requests] == ["oauth.reddit.com", "www.reddit.com"]
+
+
+# -- from_provider applies every fix -----------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_sends_the_agent_of_its_headers_to_the_token_endpoint(
+    flavor: Flavor,
+) -> None:
+    emu = reddit()
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "reddit",
+            client_id=WEB_ID,
+            client_secret=WEB_SECRET,
+            headers=UA,
+            transport=emu.transport(),
+        )
+        client.oauth.clock = emu.clock
+        async with opened(client):
+            token = await aw(client.fetch_token(grant_type="client_credentials"))
+            assert token["access_token"]
+            assert (await aw(client.get(ME))).status_code == 200
+
+    flavor.run(scenario)
+    [call] = emu.calls()
+    assert call.request.headers["user-agent"] == AGENT
+    assert emu.requests[-1].headers["user-agent"] == AGENT

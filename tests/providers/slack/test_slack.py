@@ -386,3 +386,25 @@ def test_hook_leaves_other_bodies_alone() -> None:
     assert no_error.json() == {"ok": False, "error": "unknown_error"}
     bearer = httpx.Response(200, json={"ok": True, "access_token": "x", "token_type": "Bearer"})
     assert nested_token_response(bearer) is bearer
+
+
+# -- from_provider applies every fix -----------------------------------------------------
+
+
+@each_flavor
+@pytest.mark.parametrize("name", ["slack", "slack-openid"])
+def test_from_provider_raises_for_ok_false(flavor: Flavor, name: str) -> None:
+    emu = SlackEmulator(clock=FakeClock())
+    dead = {"access_token": "xoxb-revoked", "token_type": "Bearer"}
+
+    async def scenario() -> SlackAPIError:
+        client = flavor.oauth2_client.from_provider(
+            name, client_id=CLIENT_ID, token=dead, transport=emu.transport()
+        )
+        async with opened(client):
+            with pytest.raises(SlackAPIError) as caught:
+                await aw(client.get(AUTH_TEST))
+            assert len(client.event_hooks["response"]) == 1  # installed once
+        return caught.value
+
+    assert flavor.run(scenario).error == "invalid_auth"

@@ -167,15 +167,11 @@ def test_allowed_redirect_uris_pass(uri: str) -> None:
 
 def test_localhost_redirect_plugin_refuses_plain_client_gets_spotify_error_page() -> None:
     emu = spotify()
-    # a from_provider client (no constructor check) is stopped before the code is spent
+    # a redirect_uri given per call is stopped before the code is spent
     with OAuth2Client.from_provider(
-        "spotify",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        redirect_uri="http://localhost:8888/callback",
-        transport=emu.transport(),
+        "spotify", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, transport=emu.transport()
     ) as client:
-        client.create_authorization_url()
+        client.create_authorization_url(redirect_uri="http://localhost:8888/callback")
         with pytest.raises(ValueError, match="localhost"):
             client.fetch_token(code="whatever")
     assert emu.calls() == []
@@ -275,3 +271,25 @@ def test_a_refused_profile_is_an_http_error() -> None:
         pytest.raises(httpx.HTTPStatusError),
     ):
         fetch_current_user(client)
+
+
+# -- from_provider applies every fix -----------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_refuses_a_banned_redirect_uri_when_the_client_is_made(
+    flavor: Flavor,
+) -> None:
+    with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
+        flavor.oauth2_client.from_provider(
+            "spotify", client_id=CLIENT_ID, redirect_uri="http://localhost:8888/callback"
+        )
+    client = flavor.oauth2_client.from_provider(
+        "spotify", client_id=CLIENT_ID, redirect_uri=LOOPBACK
+    )
+
+    async def scenario() -> None:
+        async with opened(client):
+            assert client.redirect_uri == LOOPBACK
+
+    flavor.run(scenario)

@@ -191,3 +191,26 @@ def test_quirk_validate_uses_the_oauth_scheme() -> None:
     assert emu.requests[-1].headers["authorization"].startswith("OAuth ")
     with plain_client(emu, token=token) as plain:
         assert plain.get(f"{ID}/validate").status_code == 401  # Bearer: not what it reads
+
+
+# -- from_provider applies every fix -----------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_sends_client_id_on_helix(flavor: Flavor) -> None:
+    emu = Twitch()
+    token = {"access_token": emu.issue_token(CLIENT_ID), "token_type": "bearer"}
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "twitch",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            token=token,
+            transport=emu.transport(),
+        )
+        async with opened(client):
+            assert (await aw(client.get(USERS_URL))).status_code == 200
+
+    flavor.run(scenario)
+    assert emu.sent(USERS_URL, "GET")[-1].headers["client-id"] == CLIENT_ID

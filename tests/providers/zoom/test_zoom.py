@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from authwire_zoom import (
     ZOOM,
+    ZOOM_S2S,
     account_credentials,
     async_oauth2_client,
     async_server_to_server_client,
@@ -137,3 +138,42 @@ def test_quirk_basic_auth_only() -> None:
     ):  # fmt: skip
         plain.fetch_token(grant_type="account_credentials", account_id=ACCOUNT_ID)
     assert caught.value.error == "invalid_client"
+
+
+# -- from_provider applies every fix -----------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_zoom_s2s_fetches_with_account_credentials(flavor: Flavor) -> None:
+    assert providers.get("zoom-s2s") == ZOOM_S2S
+    clock = FakeClock()
+    emu = Zoom(clock=clock)
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "zoom-s2s",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            account_id=ACCOUNT_ID,
+            transport=emu.transport(),
+        )
+        client.oauth.clock = clock
+        async with opened(client):
+            assert (await aw(client.get(ME_URL))).json()["id"] == ACCOUNT_ID
+            clock.advance(3600)  # no refresh token: the grant runs again
+            assert (await aw(client.get(ME_URL))).status_code == 200
+
+    flavor.run(scenario)
+    calls = emu.calls("account_credentials")
+    assert [c.outcome for c in calls] == ["issued", "issued"]
+    assert [c.params["account_id"] for c in calls] == [ACCOUNT_ID, ACCOUNT_ID]
+    assert calls[0].auth_method == "client_secret_basic"
+
+
+def test_zoom_s2s_needs_an_account_id() -> None:
+    with pytest.raises(ValueError, match="account_id"):
+        OAuth2Client.from_provider("zoom-s2s", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with pytest.raises(ValueError, match="account_id"):
+        OAuth2Client.from_provider(
+            "zoom-s2s", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, account_id="a/b"
+        )

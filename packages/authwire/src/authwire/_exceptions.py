@@ -3,9 +3,9 @@
 Two families, never mixed:
 
 * Caller misuse — a bad argument, a key that cannot sign, a missing endpoint — raises
-  :class:`ValueError` or :class:`TypeError` as early as possible, naming the argument.
+  `ValueError` or `TypeError` as early as possible, naming the argument.
 * Protocol failure — the other side said no, or said something that is not OAuth — raises
-  :class:`OAuthError` or one of its subclasses::
+  [`OAuthError`][authwire._exceptions.OAuthError] or one of its subclasses::
 
     OAuthError(error, description=None, uri=None)
     ├── AuthorizationResponseError     an error in the redirect back (RFC 6749 §4.1.2.1)
@@ -29,10 +29,11 @@ Two families, never mixed:
 No message built here ever contains a token, secret, key or signature: the text comes from
 the error code, the server's ``error_description`` and safe excerpts only. What a server
 sends is cleaned on the way in (control, escape and bidi characters dropped, length capped),
-and the drivers :meth:`~OAuthError.redact` every secret the client knows before an error
+and the drivers [`redact()`][authwire._exceptions.OAuthError.redact] every secret the client knows
+before an error
 leaves a flow, so a server that echoes a secret back does not get it into a log.
 
-Every error of the family survives :func:`copy.copy` and :mod:`pickle` with its type and
+Every error of the family survives `copy.copy()` and `pickle` with its type and
 fields (a failed renewal is handed to each waiting request as its own copy).
 """
 
@@ -66,15 +67,15 @@ __all__ = [
     "UnsupportedTokenTypeError",
 ]
 
-#: The longest server-provided text kept in a message (``error_description``, a body excerpt).
 MAX_TEXT = 300
-#: The longest ``error`` code or ``error_uri`` kept.
+"""The longest server-provided text kept in a message (``error_description``, a body excerpt)."""
 MAX_CODE = 100
+"""The longest ``error`` code or ``error_uri`` kept."""
 MAX_URI = 300
 _REDACTED = "[redacted]"
 _BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029")
-#: Secrets shorter than this are not searched for: they would blank out ordinary words.
 MIN_SECRET = 4
+"""Secrets shorter than this are not searched for: they would blank out ordinary words."""
 
 
 def clean_text(value: object, limit: int = MAX_TEXT) -> str:
@@ -114,7 +115,7 @@ def clone_exception(error: BaseException) -> BaseException:
 
     Each request that waited for a renewal which failed gets its own copy (one exception
     object raised in many threads or tasks would have its traceback rewritten under them).
-    Unlike :func:`copy.copy` this never calls ``__init__``, so it works for any signature.
+    Unlike `copy.copy()` this never calls ``__init__``, so it works for any signature.
     """
     cls = type(error)
     try:
@@ -129,12 +130,23 @@ def clone_exception(error: BaseException) -> BaseException:
 
 
 class OAuthError(Exception):
-    """A protocol failure: the ``error`` code, its description and URI (RFC 6749 §5.2)."""
+    """A protocol failure: the ``error`` code, its description and URI (RFC 6749 §5.2).
+
+    Args:
+        error: The error code; ``None`` keeps the class's own.
+        description: Human-readable text; ``None`` keeps the class's own.
+        uri: A page about the error, when the server names one.
+
+    Attributes:
+        error: The ``error`` code, which code can branch on (RFC 6749 §5.2).
+        description: The ``error_description``, for people, not for branching.
+        uri: The ``error_uri``, a page about the error, or ``None``.
+        extra: Other members of the server's error object (GitHub's ``interval`` on
+            ``slow_down``, for example); never part of ``str()`` or ``repr()``.
+    """
 
     error: str = "oauth_error"
     description: str | None = None
-    #: Other members of the server's error object (GitHub's ``interval`` on ``slow_down``,
-    #: for example); never part of ``str()`` or ``repr()``.
     extra: dict[str, object]
 
     def __init__(
@@ -216,8 +228,17 @@ class MissingCodeError(AuthorizationResponseError):
 class ResponseError(OAuthError):
     """An endpoint answered with something that is not the OAuth answer it owes.
 
-    HTML, an empty body, non-JSON, or JSON without a required member. ``status_code`` is the
-    HTTP status and ``excerpt`` a short, secret-free description of the body.
+    HTML, an empty body, non-JSON, or JSON without a required member.
+
+    Args:
+        description: What was wrong; the class's default when ``None``.
+        status_code: The HTTP status, to tell an outage (5xx) from a misconfiguration.
+        excerpt: A short, secret-free description of the body.
+        error: The error code; ``None`` keeps the class's own.
+
+    Attributes:
+        status_code: The HTTP status of the answer, or ``None``.
+        excerpt: A short, secret-free description of the body, or ``None``.
     """
 
     error = "invalid_response"
@@ -257,8 +278,16 @@ class RedirectRefusedError(ResponseError):
     """An authorization server endpoint answered with a redirect, which is never followed.
 
     Following it would re-send the client's credentials (a refresh token, a code and its
-    verifier, the client secret) to wherever the ``Location`` points. ``location_origin``
-    names where that was.
+    verifier, the client secret) to wherever the ``Location`` points.
+
+    Args:
+        description: What was refused; the class's default when ``None``.
+        status_code: The redirect's HTTP status.
+        origin: The origin of the ``Location``, never its path or query (they may hold
+            secrets).
+
+    Attributes:
+        location_origin: Where the redirect pointed (scheme, host and port only).
     """
 
     error = "redirect_refused"
@@ -279,9 +308,16 @@ class ResponseTooLargeError(ResponseError):
 
 
 class TokenStoreError(OAuthError):
-    """A token store (:mod:`authwire.stores`) failed; ``store`` names which one.
+    """A token store ([`authwire.stores`][authwire.stores]) failed; ``store`` names which one.
 
     The token held in memory is kept: the client works again once the store does.
+
+    Args:
+        description: What failed.
+        store: Which store, so a log tells two stores apart; prefixed to the description.
+
+    Attributes:
+        store: Which store failed (its class and where it keeps tokens), or ``""``.
     """
 
     error = "token_store_error"
@@ -361,7 +397,16 @@ class DeviceCodeExpiredError(DeviceFlowError):
 
 
 class IDTokenError(OAuthError):
-    """An ID token failed a check of OpenID Connect Core §3.1.3.7; ``reason`` names it."""
+    """An ID token failed a check of OpenID Connect Core §3.1.3.7; ``reason`` names it.
+
+    Args:
+        reason: The check that failed, one of the ``ID_TOKEN_*`` codes of
+            `authwire.protocol.oidc_core`, so code can branch on it.
+        description: Longer text, for people; ``reason`` when ``None``.
+
+    Attributes:
+        reason: The check that failed (``"exp"``, ``"signature"``, ``"nonce"``...).
+    """
 
     error = "invalid_id_token"
 

@@ -1,7 +1,8 @@
 """The provider registry: ``authwire.providers.get("github")``.
 
 Providers come from installed plugins (packages with an ``authwire`` entry point, found
-the first time this registry is used) and from :func:`register` at run time::
+the first time this registry is used) and from [`register()`][authwire.providers.register] at run
+time::
 
     from authwire import OAuth2Client, providers
 
@@ -9,13 +10,18 @@ the first time this registry is used) and from :func:`register` at run time::
     providers.get("github").token_endpoint
     client = OAuth2Client.from_provider("github", client_id=..., client_secret=...)
 
-A plugin that fails to load is skipped with a :class:`ProviderPluginWarning` naming it,
-and :func:`errors` says why; the other plugins are not affected. An unknown name raises
-:class:`UnknownProviderError`, a :class:`LookupError` whose message lists the installed
+A plugin that fails to load is skipped with a
+[`ProviderPluginWarning`][authwire.providers.ProviderPluginWarning] naming it,
+and [`errors()`][authwire.providers.errors] says why; the other plugins are not affected. An unknown
+name raises
+[`UnknownProviderError`][authwire.providers.UnknownProviderError], a `LookupError` whose message
+lists the installed
 providers. A name that two installed plugins both provide goes to neither of them (no
 install order can decide who gets ``google``): both are skipped, and looking the name up
-raises :class:`ProviderConflictError` naming them, until one is uninstalled or the provider
-you want is passed to :func:`register`. Writing a plugin: see the "Writing a provider"
+raises [`ProviderConflictError`][authwire.providers.ProviderConflictError] naming them, until one is
+uninstalled or the provider
+you want is passed to [`register()`][authwire.providers.register]. Writing a plugin: see the
+"Writing a provider"
 guide.
 """
 
@@ -69,7 +75,7 @@ def get(name: str) -> Provider:
 def register(
     plugin: Provider | object, *, name: str | None = None, replace: bool = False
 ) -> tuple[str, ...]:
-    """Add a :class:`Provider`, or a plugin module/object with ``@hookimpl``
+    """Add a [`Provider`][authwire.providers.Provider], or a plugin module/object with ``@hookimpl``
     ``register_providers``; return the names of the providers added.
 
     For tests, private providers, and picking one of two plugins in conflict over a name.
@@ -81,7 +87,8 @@ def register(
 
 def unregister(name: str) -> None:
     """Remove the provider ``name`` (or, failing that, the plugin ``name`` and all of its
-    providers). :class:`UnknownProviderError` when there is neither."""
+    providers). [`UnknownProviderError`][authwire.providers.UnknownProviderError] when there is
+    neither."""
     default_registry().unregister(name)
 
 

@@ -10,10 +10,10 @@ from .protocol._json import finite_number
 
 __all__ = ["SECRET_TOKEN_FIELDS", "OAuth2Token", "is_dpop_token"]
 
-#: Token fields whose values are credentials: never shown by ``repr``/``str``.
 SECRET_TOKEN_FIELDS = frozenset(
     {"access_token", "refresh_token", "id_token", "assertion", "code", "device_code"}
 )
+"""Token fields whose values are credentials: never shown by ``repr``/``str``."""
 
 
 def is_dpop_token(token_type: object) -> bool:
@@ -25,11 +25,26 @@ def _number(value: Any) -> float | None:
     """A server's ``expires_in`` / ``expires_at`` as a usable number, else ``None``.
 
     NaN, infinities, a 400-digit integer and anything beyond
-    :data:`~authwire.protocol._json.MAX_NUMBER` are no one's expiry: they are ignored like a
+    `MAX_NUMBER` are no one's expiry: they are ignored like a
     missing member rather than raising ``OverflowError`` (RFC 6749 §5.1 makes ``expires_in``
     optional, so a token without a usable one is still a token).
     """
     return finite_number(value)
+
+
+def _masked(value: Any, depth: int = 0) -> Any:
+    """``value`` with every secret field hidden, at any depth (Slack nests a user token under
+    ``authed_user``; other providers nest theirs too). Bounded: hostile nesting is cut off."""
+    if depth > 20:
+        return "..."
+    if isinstance(value, Mapping):
+        return {
+            k: ("***" if k in SECRET_TOKEN_FIELDS else _masked(v, depth + 1))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_masked(v, depth + 1) for v in value]
+    return value
 
 
 class OAuth2Token(dict[str, Any]):
@@ -38,6 +53,11 @@ class OAuth2Token(dict[str, Any]):
     ``expires_at`` (seconds since the epoch) is computed from ``expires_in`` when the token is
     made, unless the provider or a stored copy already gives it. The dict keeps every field the
     provider returned.
+
+    Args:
+        params: The token response's fields (or a stored copy of them).
+        clock: Where ``expires_at`` is dated from; a
+            [`FakeClock`][authwire.testing.FakeClock] in tests.
     """
 
     def __init__(
@@ -64,16 +84,19 @@ class OAuth2Token(dict[str, Any]):
 
     @property
     def expires_at(self) -> int | None:
+        """When the token expires, in seconds since the epoch; ``None`` when unknown."""
         value = self.get("expires_at")
         return value if isinstance(value, int) else None
 
     @property
     def access_token(self) -> str | None:
+        """The ``access_token``, or ``None`` when the field is absent or not a string."""
         value = self.get("access_token")
         return value if isinstance(value, str) else None
 
     @property
     def refresh_token(self) -> str | None:
+        """The ``refresh_token``, or ``None`` when the field is absent or not a string."""
         value = self.get("refresh_token")
         return value if isinstance(value, str) else None
 
@@ -101,7 +124,6 @@ class OAuth2Token(dict[str, Any]):
         return expires_at - self.effective_leeway(leeway) < clock()
 
     def __repr__(self) -> str:
-        shown = {k: ("***" if k in SECRET_TOKEN_FIELDS else v) for k, v in self.items()}
-        return f"OAuth2Token({shown!r})"
+        return f"OAuth2Token({_masked(self)!r})"
 
     __str__ = __repr__

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
 
-from ._organizations import organization_id_token_check, organization_param
+from ._organizations import organization_param
 from ._provider import DEFAULT_SCOPES, provider_for
 
 if TYPE_CHECKING:
@@ -103,13 +103,6 @@ def _oauth2_kwargs(
     return provider, options, org
 
 
-def _register_organization_check(client: Any, organization: str | None) -> None:
-    if organization is not None:
-        hook = organization_id_token_check(organization)
-        client.register_compliance_hook("access_token_response", hook)
-        client.register_compliance_hook("refresh_token_response", hook)
-
-
 def oauth2_client(
     client_id: str,
     client_secret: Any = None,
@@ -141,14 +134,12 @@ def oauth2_client(
             ``authorize_params``) or httpx argument.
 
     The same client as ``OAuth2Client.from_provider("auth0", domain=..., audience=...,
-    authorize_params={"organization": ...})``, plus the organization check.
+    authorize_params={"organization": ...})``, the organization check included.
     """
-    provider, options, org = _oauth2_kwargs(
+    provider, options, _ = _oauth2_kwargs(
         client_id, client_secret, domain, audience, organization, offline, kwargs
     )
-    client = authwire.OAuth2Client.from_provider(provider, **options)
-    _register_organization_check(client, org)
-    return client
+    return authwire.OAuth2Client.from_provider(provider, **options)
 
 
 def async_oauth2_client(
@@ -162,12 +153,10 @@ def async_oauth2_client(
     **kwargs: Any,
 ) -> AsyncOAuth2Client:
     """The :class:`~authwire.AsyncOAuth2Client` twin of :func:`oauth2_client`."""
-    provider, options, org = _oauth2_kwargs(
+    provider, options, _ = _oauth2_kwargs(
         client_id, client_secret, domain, audience, organization, offline, kwargs
     )
-    client = authwire.AsyncOAuth2Client.from_provider(provider, **options)
-    _register_organization_check(client, org)
-    return client
+    return authwire.AsyncOAuth2Client.from_provider(provider, **options)
 
 
 def organization_token_request(organization: str) -> Hook:

@@ -9,12 +9,13 @@ refuses every ID token Auth0 issues.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
-from authwire.plugins import Provider, Quirk
+from authwire.plugins import Provider, Quirk, oauth2_engine
 
 from ._logout import LEGACY_LOGOUT_DOCS, RP_LOGOUT_DOCS
-from ._organizations import ORGANIZATIONS_DOCS
+from ._organizations import ORGANIZATIONS_DOCS, organization_id_token_check, organization_param
 
 __all__ = [
     "AUDIENCE_DOCS",
@@ -65,6 +66,19 @@ QUIRKS = (
     Quirk("Legacy logout at /v2/logout: returnTo, federated, no ID token hint", LEGACY_LOGOUT_DOCS),
 )
 
+
+def _check_organization(client: Any, values: Mapping[str, str]) -> None:
+    """A client logging users in to an organization (``organization`` among its
+    authorization parameters) checks every ID token's ``org_id`` / ``org_name`` against
+    it, as Auth0 asks (https://auth0.com/docs/manage-users/organizations/using-tokens)."""
+    engine = oauth2_engine(client)
+    organization = None if engine is None else engine.authorize_params.get("organization")
+    if engine is not None and organization is not None:
+        hook = organization_id_token_check(organization_param(organization))
+        engine.register_compliance_hook("access_token_response", hook)
+        engine.register_compliance_hook("refresh_token_response", hook)
+
+
 #: An Auth0 tenant, ``domain=`` its Auth0 domain or custom domain.
 AUTH0 = Provider(
     name="auth0",
@@ -90,6 +104,7 @@ AUTH0 = Provider(
     # https://auth0.com/docs/secure/tokens/access-tokens/get-access-tokens
     token_endpoint_auth_method="client_secret_post",
     code_challenge_method="S256",
+    configure=_check_organization,
     extra={"documentation": DOCS},
     protocols=("oauth2", "openid"),
     flows=(

@@ -18,7 +18,8 @@ What the plugin takes care of:
   ``https://graph.facebook.com/{version}/oauth/access_token``, ``version=`` a parameter
   (:data:`DEFAULT_VERSION` by default);
 - ``appsecret_proof`` (HMAC-SHA256 of the access token keyed with the app secret) added to
-  every Graph API request by the constructors;
+  every Graph API request of a client with a ``client_secret``, whether it comes from
+  :func:`oauth2_client` or ``OAuth2Client.from_provider("facebook", ...)``;
 - the long-lived token exchange (``grant_type=fb_exchange_token``);
 - the old ``text/plain`` form-encoded token answer (``access_token=...&expires=...``, no
   ``token_type``) and the nested Graph error object, read as RFC 6749 answers;
@@ -30,11 +31,11 @@ What the plugin takes care of:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk, hookimpl
+from authwire.plugins import Provider, Quirk, hookimpl, oauth2_engine
 
 from ._hooks import (
     GRAPH_HOSTS,
@@ -98,6 +99,19 @@ _PROOF = "https://developers.facebook.com/docs/graph-api/securing-requests"
 _ERRORS = "https://developers.facebook.com/docs/graph-api/guides/error-handling"
 _IG_LOGIN = "https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login/business-login"
 
+
+def _configure_facebook(client: Any, values: Mapping[str, str]) -> None:
+    """Check the Graph API version, and sign Graph API calls with ``appsecret_proof`` keyed
+    with the client's app secret (https://developers.facebook.com/docs/graph-api/securing-requests).
+    """
+    _version(values.get("version", DEFAULT_VERSION))
+    engine = oauth2_engine(client)
+    if engine is not None and isinstance(engine.client_secret, str) and engine.client_secret:
+        engine.register_compliance_hook(
+            "protected_request", appsecret_proof_hook(engine.client_secret)
+        )
+
+
 #: Facebook Login (manual flow) and the Graph API; ``{version}`` is a parameter.
 FACEBOOK = Provider(
     name="facebook",
@@ -112,6 +126,7 @@ FACEBOOK = Provider(
         "access_token_response": [graph_token_response],
         "refresh_token_response": [graph_token_response],
     },
+    configure=_configure_facebook,
     extra={"graph_url": "https://graph.facebook.com/{version}", "documentation": _MANUAL_FLOW},
     protocols=("oauth2",),
     flows=("authorization_code", "fb_exchange_token"),
@@ -195,10 +210,7 @@ def _facebook(
 ) -> Any:
     kwargs = {"client_id": client_id, "client_secret": client_secret, **kwargs}
     _scopes(kwargs)
-    client = cls.from_provider(FACEBOOK, version=_version(version), **kwargs)
-    if client_secret:
-        client.register_compliance_hook("protected_request", appsecret_proof_hook(client_secret))
-    return client
+    return cls.from_provider(FACEBOOK, version=_version(version), **kwargs)
 
 
 def oauth2_client(
@@ -210,9 +222,9 @@ def oauth2_client(
 ) -> OAuth2Client:
     """An :class:`~authwire.OAuth2Client` for Facebook Login and the Graph API.
 
-    ``OAuth2Client.from_provider("facebook", version=..., ...)`` plus, with a
-    ``client_secret``, a hook adding ``appsecret_proof`` to every Graph API request.
-    ``scope`` may be a sequence (sent comma-separated).
+    ``OAuth2Client.from_provider("facebook", version=..., ...)``: with a ``client_secret``
+    every Graph API request carries ``appsecret_proof``. ``scope`` may also be a sequence
+    here (sent comma-separated).
     """
     return _facebook(authwire.OAuth2Client, client_id, client_secret, version, kwargs)  # type: ignore[no-any-return]
 

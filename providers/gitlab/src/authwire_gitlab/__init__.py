@@ -7,7 +7,7 @@
     client = oauth2_client(CLIENT_ID, CLIENT_SECRET, redirect_uri="https://app.example/cb")
     mine = oauth2_client(CLIENT_ID, CLIENT_SECRET, host="gitlab.example.com", ...)
 
-which is ``OAuth2Client.from_provider("gitlab", host=..., ...)`` plus the ``redirect_uri``
+which is ``OAuth2Client.from_provider("gitlab", host=..., ...)``, with the ``redirect_uri``
 GitLab documents on refresh. What the plugin takes care of:
 
 - the endpoints below ``https://{host}`` (authorize, token, revoke, userinfo, device

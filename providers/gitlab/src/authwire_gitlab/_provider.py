@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import urlsplit
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk
+from authwire.plugins import Provider, Quirk, oauth2_engine
 
 from ._hooks import expiry_from_created_at, refresh_redirect_uri
 
@@ -65,6 +65,16 @@ def _endpoints(root: str) -> _Endpoints:
     )
 
 
+def _refresh_with_redirect_uri(client: Any, values: Mapping[str, str]) -> None:
+    """GitLab's documented refresh request carries the client's ``redirect_uri``
+    (https://docs.gitlab.com/api/oauth2/): read at each refresh, so a later change counts."""
+    engine = oauth2_engine(client)
+    if engine is not None:
+        engine.register_compliance_hook(
+            "refresh_token_request", refresh_redirect_uri(lambda: engine.redirect_uri)
+        )
+
+
 #: GitLab (gitlab.com by default; ``host=`` for a self-managed instance or GitLab Dedicated).
 GITLAB = Provider(
     name="gitlab",
@@ -80,6 +90,7 @@ GITLAB = Provider(
         "access_token_response": [expiry_from_created_at],
         "refresh_token_response": [expiry_from_created_at],
     },
+    configure=_refresh_with_redirect_uri,
     protocols=("oauth2", "openid"),
     flows=(
         "authorization_code",
@@ -100,7 +111,7 @@ GITLAB = Provider(
             "https://docs.gitlab.com/api/oauth2/",
         ),
         Quirk(
-            "the documented refresh request carries the redirect_uri (named constructors)",
+            "the documented refresh request carries the redirect_uri",
             "https://docs.gitlab.com/api/oauth2/",
         ),
     ),
@@ -161,14 +172,6 @@ def _kwargs(
     return chosen, {"client_id": client_id, "client_secret": client_secret, **kwargs}
 
 
-def _finish(client: Any) -> Any:
-    # GitLab's documented refresh request carries the redirect_uri (https://docs.gitlab.com/api/oauth2/)
-    client.register_compliance_hook(
-        "refresh_token_request", refresh_redirect_uri(lambda: client.redirect_uri)
-    )
-    return client
-
-
 def oauth2_client(
     client_id: str,
     client_secret: Any = None,
@@ -190,13 +193,11 @@ def oauth2_client(
             default is ``openid profile email`` —, ``token``, ``update_token``) or httpx
             argument.
 
-    The client is ``OAuth2Client.from_provider("gitlab", host=host, ...)`` plus one hook:
-    every refresh also sends the client's ``redirect_uri``, as GitLab documents.
+    The client is ``OAuth2Client.from_provider("gitlab", host=host, ...)``, whose every
+    refresh also sends the client's ``redirect_uri``, as GitLab documents.
     """
     chosen, arguments = _kwargs(client_id, client_secret, host, provider, kwargs)
-    client = authwire.OAuth2Client.from_provider(chosen, **arguments)
-    result: OAuth2Client = _finish(client)
-    return result
+    return authwire.OAuth2Client.from_provider(chosen, **arguments)
 
 
 def async_oauth2_client(
@@ -209,9 +210,7 @@ def async_oauth2_client(
 ) -> AsyncOAuth2Client:
     """The :class:`~authwire.AsyncOAuth2Client` twin of :func:`oauth2_client`."""
     chosen, arguments = _kwargs(client_id, client_secret, host, provider, kwargs)
-    client = authwire.AsyncOAuth2Client.from_provider(chosen, **arguments)
-    result: AsyncOAuth2Client = _finish(client)
-    return result
+    return authwire.AsyncOAuth2Client.from_provider(chosen, **arguments)
 
 
 def api_root(client: Any) -> str:

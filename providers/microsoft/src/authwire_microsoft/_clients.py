@@ -1,8 +1,9 @@
 """The named constructors: user sign-in clients and client credentials clients.
 
 Each one is ``OAuth2Client.from_provider("microsoft", tenant=..., authority_host=...)`` (or
-the async twin) plus what a provider value cannot know: the issuer check pinned to the
-client's tenant, and the certificate credential.
+the async twin), whose issuer check is pinned to the tenant, plus what only these
+arguments say: ``cloud=``, the ``tenants=`` narrowing the issuer check, and the
+certificate credential.
 """
 
 from __future__ import annotations
@@ -64,12 +65,13 @@ def _prepare(
 def _build(
     client_cls: type[C],
     arguments: dict[str, Any],
-    policy: IssuerPolicy,
+    policy: IssuerPolicy | None,
     client_certificate: ClientCertificate | None,
 ) -> C:
     client: Any = client_cls.from_provider(MICROSOFT, **arguments)  # type: ignore[attr-defined]
     try:
-        client.oauth.issuer_policy = policy
+        if policy is not None:  # from_provider pinned the tenant; tenants= narrows it
+            client.oauth.issuer_policy = policy
         if client_certificate is not None:
             client.register_client_auth_method(client_certificate)
     except BaseException:
@@ -92,7 +94,7 @@ def _sign_in(
     arguments, tenant, chosen = _prepare(
         client_id, client_secret, tenant, cloud, client_certificate, kwargs
     )
-    policy = issuer_policy(tenant, chosen.authority_host, tenants)
+    policy = None if tenants is None else issuer_policy(tenant, chosen.authority_host, tenants)
     return _build(client_cls, arguments, policy, client_certificate)
 
 
@@ -192,8 +194,7 @@ def _daemon(
         raise ValueError("a client credentials client needs client_secret= or client_certificate=")
     arguments["grant_type"] = "client_credentials"
     arguments["scope"] = client_credentials_scope(scope, resource, chosen)
-    policy = issuer_policy(tenant, chosen.authority_host)
-    return _build(client_cls, arguments, policy, client_certificate)
+    return _build(client_cls, arguments, None, client_certificate)
 
 
 def client_credentials_client(

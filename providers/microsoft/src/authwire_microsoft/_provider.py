@@ -7,9 +7,12 @@ configuration document"), with the tenant and the cloud's authority host as plac
 
 from __future__ import annotations
 
-from authwire.plugins import Provider, Quirk
+from collections.abc import Mapping
+from typing import Any
 
-from ._tenants import CLOUDS
+from authwire.plugins import Provider, Quirk, oauth2_engine
+
+from ._tenants import CLOUDS, issuer_policy, normalize_tenant
 
 __all__ = ["DEFAULT_SCOPES", "DOCUMENTATION", "ISSUER_TEMPLATE", "MICROSOFT"]
 
@@ -22,6 +25,19 @@ ISSUER_TEMPLATE = "https://{authority_host}/{tenantid}/v2.0"
 DEFAULT_SCOPES = ("openid", "profile", "email", "offline_access")
 
 _BASE = "https://{authority_host}/{tenant}"
+
+
+def _pin_tenant(client: Any, values: Mapping[str, str]) -> None:
+    """Pin the ID token's issuer check to the client's tenant: ``iss`` is
+    ``https://{authority_host}/{tid}/v2.0`` whatever the tenant segment, so a tenant ID (or
+    ``consumers``) must also fix ``tid`` (:func:`~authwire_microsoft.issuer_policy`;
+    https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc). An unknown
+    tenant form is a ``ValueError`` naming ``tenant``."""
+    engine = oauth2_engine(client)
+    tenant, host = values.get("tenant"), values.get("authority_host")
+    if engine is not None and tenant is not None and host is not None:
+        engine.issuer_policy = issuer_policy(normalize_tenant(tenant), host)
+
 
 MICROSOFT = Provider(
     name="microsoft",
@@ -39,6 +55,7 @@ MICROSOFT = Provider(
     # the platform's examples send client_id and client_secret in the body
     token_endpoint_auth_method="client_secret_post",
     code_challenge_method="S256",
+    configure=_pin_tenant,
     protocols=("oauth2", "openid"),
     flows=(
         "authorization_code",

@@ -15,7 +15,9 @@
     client.fetch_token(authorization_response=callback_url)
     me = fetch_me(client)
 
-The constructor refuses to make a client without ``user_agent=``. What the plugin takes
+The constructor refuses to make a client without ``user_agent=``;
+``OAuth2Client.from_provider("reddit", headers={"User-Agent": ...}, ...)`` takes the agent
+from the client's headers, and a client without one refuses to send. What the plugin takes
 care of (https://github.com/reddit-archive/reddit/wiki/OAuth2):
 
 - the endpoints ``https://www.reddit.com/api/v1/authorize``, ``.../access_token`` and
@@ -33,13 +35,13 @@ care of (https://github.com/reddit-archive/reddit/wiki/OAuth2):
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import secrets
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk, hookimpl
+from authwire.plugins import Provider, Quirk, hookimpl, oauth2_engine
 
 from ._user_agent import USER_AGENT_RULES, SetUserAgent, check_user_agent, require_user_agent
 
@@ -83,6 +85,26 @@ _USER_AGENT_HOOKS = (
     "protected_request",
 )
 
+
+def _user_agent_hooks(client: Any, values: Mapping[str, str]) -> None:
+    """Every request carries the app's own User-Agent (USER_AGENT_RULES): the agent of the
+    client's ``headers`` is put on the token, refresh and revocation requests too, which
+    authwire builds without the client's headers; a client with no agent of its own (an
+    HTTP library's default) refuses to send anything."""
+    engine = oauth2_engine(client)
+    if engine is None:
+        return
+    hooks: list[Callable[..., Any]] = [require_user_agent]
+    headers = getattr(client, "headers", None)
+    agent = headers.get("user-agent") if isinstance(headers, Mapping) else None
+    # without an agent of the app's own, require_user_agent refuses each request
+    with contextlib.suppress(ValueError):
+        hooks.insert(0, SetUserAgent(agent if agent is not None else ""))
+    for kind in _USER_AGENT_HOOKS:
+        for hook in hooks:
+            engine.register_compliance_hook(kind, hook)
+
+
 #: www.reddit.com's OAuth 2 endpoints, for the API at oauth.reddit.com.
 REDDIT = Provider(
     name="reddit",
@@ -96,7 +118,7 @@ REDDIT = Provider(
     token_endpoint_auth_method="client_secret_basic",
     code_challenge_method=None,  # Reddit documents no PKCE
     authorize_params={"duration": "permanent"},
-    compliance_hooks={kind: [require_user_agent] for kind in _USER_AGENT_HOOKS},
+    configure=_user_agent_hooks,
     extra={"api_url": API_URL, "documentation": _WIKI},
     protocols=("oauth2",),
     flows=(
@@ -137,15 +159,6 @@ def register_providers(register: Callable[[Provider], None]) -> None:
     register(REDDIT)
 
 
-def _for_agent(user_agent: str) -> Provider:
-    """:data:`REDDIT` whose hooks set ``user_agent`` before the check runs."""
-    set_agent = SetUserAgent(user_agent)
-    hooks: dict[str, list[Callable[..., Any]]] = {
-        kind: [set_agent, *REDDIT.compliance_hooks.get(kind, ())] for kind in _USER_AGENT_HOOKS
-    }
-    return dataclasses.replace(REDDIT, compliance_hooks=hooks)
-
-
 def _kwargs(
     client_id: str,
     client_secret: str | None,
@@ -175,7 +188,7 @@ def _kwargs(
         "headers": headers,
         **kwargs,
     }
-    return _for_agent(agent), built
+    return REDDIT, built
 
 
 def oauth2_client(

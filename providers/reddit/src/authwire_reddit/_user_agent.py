@@ -87,8 +87,8 @@ def require_user_agent(url: str, headers: dict[str, str], body: B) -> tuple[str,
     """A request hook that refuses a request without the app's own ``User-Agent``.
 
     Registered by the ``reddit`` provider, so that a client made with
-    ``OAuth2Client.from_provider("reddit", ...)`` (which takes no agent) fails here with a
-    clear ``ValueError`` rather than being throttled or banned by Reddit.
+    ``OAuth2Client.from_provider("reddit", ...)`` without an agent in its ``headers`` fails
+    here with a clear ``ValueError`` rather than being throttled or banned by Reddit.
     """
     agent = _agent(headers)
     try:

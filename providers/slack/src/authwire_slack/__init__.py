@@ -11,8 +11,8 @@
     token = client.fetch_token(authorization_response=callback_url)
     bot, user = bot_token(token), user_token(token)
 
-which is ``OAuth2Client.from_provider("slack", ...)`` plus the Web API's ``ok`` check. What
-the plugin takes care of:
+which is ``OAuth2Client.from_provider("slack", ...)`` (with scopes given as sequences).
+What the plugin takes care of:
 
 - the endpoints of OAuth v2 (``/oauth/v2/authorize``, ``oauth.v2.access``) and of Sign in
   with Slack (``slack-openid``: ``/openid/connect/authorize``, ``openid.connect.token``,
@@ -23,7 +23,8 @@ the plugin takes care of:
 - the nested answer (bot token at the top, user token under ``authed_user``; a user-only
   installation has no top-level token) read as two usable Bearer tokens;
 - ``{"ok": false, "error": ...}`` with HTTP 200 raised as :class:`SlackAPIError`
-  (an :class:`~authwire.OAuthError`) on every Web API call of the client;
+  (an :class:`~authwire.OAuthError`) on every Web API call of the client, an httpx
+  response event hook the providers' ``configure`` installs;
 - token rotation: expiring tokens (12 hours) refreshed through ``oauth.v2.access``, each
   rotated pair handed to ``update_token``;
 - ``auth.revoke`` (:func:`revoke`), which revokes the calling token (not RFC 7009).
@@ -35,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk, hookimpl
+from authwire.plugins import Provider, Quirk, add_response_hook, hookimpl
 
 from ._tokens import SLACK_TOKEN_TYPE, bot_token, nested_token_response, user_token
 from ._web_api import (
@@ -85,6 +86,15 @@ _ROTATION = "https://docs.slack.dev/authentication/using-token-rotation"
 _SIWS = "https://docs.slack.dev/authentication/sign-in-with-slack"
 _RESPONSES = "https://docs.slack.dev/apis/web-api/#responses"
 
+
+def _check_ok(client: Any, values: Mapping[str, str]) -> None:
+    """Web API errors come as HTTP 200 with ``"ok": false``
+    (https://docs.slack.dev/apis/web-api/#responses): an httpx response event hook checks
+    every answer of the client. An ``OAuth2Auth`` has no event hooks: give its httpx
+    client :func:`check_ok` yourself."""
+    add_response_hook(client, check_ok, async_check_ok)
+
+
 _HOOKS = {
     "access_token_response": [nested_token_response],
     "refresh_token_response": [nested_token_response],
@@ -99,6 +109,7 @@ SLACK = Provider(
     token_endpoint_auth_method="client_secret_basic",
     code_challenge_method=None,
     compliance_hooks=_HOOKS,
+    configure=_check_ok,
     extra={"api_url": API_URL, "documentation": _OAUTH_V2},
     protocols=("oauth2",),
     flows=("authorization_code", "refresh_token", "revocation"),
@@ -135,6 +146,7 @@ SLACK_OPENID = Provider(
     token_endpoint_auth_method="client_secret_basic",
     code_challenge_method=None,
     compliance_hooks=_HOOKS,
+    configure=_check_ok,
     extra={"api_url": API_URL, "documentation": _SIWS},
     protocols=("oauth2", "openid"),
     flows=("authorization_code", "refresh_token", "userinfo"),
@@ -171,7 +183,6 @@ def _kwargs(
     client_secret: str | None,
     user_scope: object,
     kwargs: dict[str, Any],
-    hook: Callable[..., Any],
 ) -> dict[str, Any]:
     kwargs = {"client_id": client_id, "client_secret": client_secret, **kwargs}
     if "scope" in kwargs:
@@ -182,9 +193,6 @@ def _kwargs(
         if "user_scope" in given:
             raise TypeError("give user_scope= or authorize_params['user_scope'], not both")
         kwargs["authorize_params"] = {**given, "user_scope": users}
-    hooks = dict(kwargs.get("event_hooks") or {})
-    hooks["response"] = [*hooks.get("response", []), hook]
-    kwargs["event_hooks"] = hooks
     return kwargs
 
 
@@ -197,14 +205,14 @@ def oauth2_client(
 ) -> OAuth2Client:
     """An :class:`~authwire.OAuth2Client` that installs a Slack app (OAuth v2).
 
-    ``OAuth2Client.from_provider("slack", ...)`` with :func:`check_ok` as a response event
+    ``OAuth2Client.from_provider("slack", ...)``: :func:`check_ok` is a response event
     hook, so ``"ok": false`` raises :class:`SlackAPIError`. ``scope=`` (bot scopes) and
     ``user_scope=`` (user scopes) take a str or a sequence, sent comma-separated. Every
     other argument (``redirect_uri``, ``token``, ``update_token``, httpx arguments) goes to
     the client.
     """
     return authwire.OAuth2Client.from_provider(
-        SLACK, **_kwargs(client_id, client_secret, user_scope, kwargs, check_ok)
+        SLACK, **_kwargs(client_id, client_secret, user_scope, kwargs)
     )
 
 
@@ -217,19 +225,19 @@ def async_oauth2_client(
 ) -> AsyncOAuth2Client:
     """:func:`oauth2_client` for :class:`~authwire.AsyncOAuth2Client`."""
     return authwire.AsyncOAuth2Client.from_provider(
-        SLACK, **_kwargs(client_id, client_secret, user_scope, kwargs, async_check_ok)
+        SLACK, **_kwargs(client_id, client_secret, user_scope, kwargs)
     )
 
 
 def openid_client(client_id: str, client_secret: str | None = None, **kwargs: Any) -> OAuth2Client:
     """An :class:`~authwire.OAuth2Client` for Sign in with Slack (OpenID Connect).
 
-    ``OAuth2Client.from_provider("slack-openid", ...)`` with :func:`check_ok`, so a
-    refused ``openid.connect.userInfo`` raises :class:`SlackAPIError` (``invalid_auth``)
+    ``OAuth2Client.from_provider("slack-openid", ...)``, whose :func:`check_ok` makes a
+    refused ``openid.connect.userInfo`` raise :class:`SlackAPIError` (``invalid_auth``)
     instead of a UserInfo ``sub`` mismatch.
     """
     return authwire.OAuth2Client.from_provider(
-        SLACK_OPENID, **_kwargs(client_id, client_secret, None, kwargs, check_ok)
+        SLACK_OPENID, **_kwargs(client_id, client_secret, None, kwargs)
     )
 
 
@@ -238,5 +246,5 @@ def async_openid_client(
 ) -> AsyncOAuth2Client:
     """:func:`openid_client` for :class:`~authwire.AsyncOAuth2Client`."""
     return authwire.AsyncOAuth2Client.from_provider(
-        SLACK_OPENID, **_kwargs(client_id, client_secret, None, kwargs, async_check_ok)
+        SLACK_OPENID, **_kwargs(client_id, client_secret, None, kwargs)
     )

@@ -9,16 +9,16 @@
     ...
     client.fetch_token(authorization_response=callback_url)
 
-which is the same client as ``OAuth2Client.from_provider("spotify", ...)`` with the redirect
-URI checked first. What the plugin takes care of:
+which is the same client as ``OAuth2Client.from_provider("spotify", ...)``. What the plugin
+takes care of:
 
 - the endpoints ``https://accounts.spotify.com/authorize`` and
   ``https://accounts.spotify.com/api/token``;
 - HTTP Basic client authentication for a confidential client (a secret given), PKCE S256
   with ``client_id`` in the body for a public one (no secret);
 - the 2025 redirect URI rules: ``localhost`` and ``http://`` (other than a loopback IP
-  literal) refused with a ``ValueError`` when the client is made, and again before a code
-  exchange (:func:`check_redirect_uri`);
+  literal) refused with a ``ValueError`` when the client is made (the provider's
+  ``configure``), and again before a code exchange (:func:`check_redirect_uri`);
 - the client credentials grant (app-only tokens): ``grant_type="client_credentials"`` makes
   the client fetch, and fetch again, its own token;
 - a refresh answered without a new ``refresh_token`` keeps the old one (the core's rule).
@@ -28,12 +28,12 @@ URI checked first. What the plugin takes care of:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk, hookimpl
+from authwire.plugins import Provider, Quirk, hookimpl, oauth2_engine
 
 from ._redirect import REDIRECT_URI_RULES, check_redirect_uri
 
@@ -68,14 +68,22 @@ def check_token_request_redirect_uri(
 ) -> tuple[str, dict[str, str], str]:
     """``access_token_request`` hook: refuse a code exchange whose ``redirect_uri`` Spotify bans.
 
-    The constructor already checks ``redirect_uri=``; this catches the clients made with
-    ``from_provider`` and a per-call ``redirect_uri``, before the code is spent
+    The client's own ``redirect_uri=`` is checked when it is made; this catches a per-call
+    ``redirect_uri``, before the code is spent
     (https://developer.spotify.com/documentation/web-api/concepts/redirect_uri).
     """
     for name, value in parse_qsl(body, keep_blank_values=True):
         if name == "redirect_uri":
             check_redirect_uri(value)
     return url, headers, body
+
+
+def _check_client_redirect_uri(client: Any, values: Mapping[str, str]) -> None:
+    """Refuse a client whose ``redirect_uri=`` Spotify bans, before any URL is built
+    (https://developer.spotify.com/documentation/web-api/concepts/redirect_uri)."""
+    engine = oauth2_engine(client)
+    if engine is not None and engine.redirect_uri is not None:
+        check_redirect_uri(engine.redirect_uri)
 
 
 #: accounts.spotify.com, for the Web API.
@@ -90,6 +98,7 @@ SPOTIFY = Provider(
     # https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow: S256
     code_challenge_method="S256",
     compliance_hooks={"access_token_request": [check_token_request_redirect_uri]},
+    configure=_check_client_redirect_uri,
     extra={"api_url": API_URL, "documentation": _AUTHORIZATION_GUIDE},
     protocols=("oauth2",),
     flows=("authorization_code", "refresh_token", "client_credentials"),
@@ -122,9 +131,6 @@ def register_providers(register: Callable[[Provider], None]) -> None:
 
 
 def _kwargs(client_id: str, client_secret: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-    redirect_uri = kwargs.get("redirect_uri")
-    if redirect_uri is not None:
-        check_redirect_uri(redirect_uri)
     return {"client_id": client_id, "client_secret": client_secret, **kwargs}
 
 
@@ -132,7 +138,7 @@ def oauth2_client(client_id: str, client_secret: str | None = None, **kwargs: An
     """An :class:`~authwire.OAuth2Client` for Spotify.
 
     ``OAuth2Client.from_provider("spotify", client_id=..., client_secret=..., **kwargs)``,
-    after :func:`check_redirect_uri` on ``redirect_uri=`` (a ``ValueError`` for
+    which runs :func:`check_redirect_uri` on ``redirect_uri=`` (a ``ValueError`` for
     ``localhost`` or a non-loopback ``http://`` URI). With a secret the client uses HTTP
     Basic; without one it is public and uses PKCE. ``grant_type="client_credentials"``
     gives an app-only client that fetches its own token.

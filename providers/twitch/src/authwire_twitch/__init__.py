@@ -17,9 +17,9 @@ What the plugin takes care of (https://dev.twitch.tv/docs/authentication/):
 
 - the endpoints (``https://id.twitch.tv/oauth2/authorize``, ``/token``, ``/revoke``,
   ``/device``), ``client_secret_post``;
-- ``Client-Id`` on every Helix request (the named constructors register it: the hook needs
-  the client id; ``OAuth2Client.from_provider("twitch", ...)`` gets every other fix but not
-  this one, see :func:`client_id_header`);
+- ``Client-Id`` on every Helix request (the provider's ``configure`` registers
+  :func:`client_id_header` with the client's own id, so the named constructors and
+  ``OAuth2Client.from_provider("twitch", ...)`` both send it);
 - Twitch's error bodies (``{"status": 400, "message": ...}``) raised as
   :class:`~authwire.OAuthError`, which also keeps the device flow polling on
   ``authorization_pending``;
@@ -29,12 +29,12 @@ What the plugin takes care of (https://dev.twitch.tv/docs/authentication/):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
 from authwire import InvalidTokenError
-from authwire.plugins import Provider, Quirk, hookimpl
+from authwire.plugins import Provider, Quirk, hookimpl, oauth2_engine
 
 from ._hooks import (
     HELIX_HOST,
@@ -72,6 +72,15 @@ HELIX_URL = f"https://{HELIX_HOST}/helix"
 _ID = "https://id.twitch.tv/oauth2"
 _DOCS = "https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/"
 
+
+def _client_id_on_helix(client: Any, values: Mapping[str, str]) -> None:
+    """Every Helix request needs ``Client-Id`` beside the token
+    (https://dev.twitch.tv/docs/api/get-started/): the header carries this client's id."""
+    engine = oauth2_engine(client)
+    if engine is not None and engine.client_id:
+        engine.register_compliance_hook("protected_request", client_id_header(engine.client_id))
+
+
 #: id.twitch.tv, for user and app access tokens.
 TWITCH = Provider(
     name="twitch",
@@ -91,6 +100,7 @@ TWITCH = Provider(
         "device_authorization_response": [twitch_error_to_oauth],
         "protected_request": [oauth_scheme],
     },
+    configure=_client_id_on_helix,
     extra={"helix_url": HELIX_URL, "validate_url": VALIDATE_URL, "documentation": _DOCS},
     protocols=("oauth2",),
     flows=(
@@ -125,11 +135,6 @@ def register_providers(register: Callable[[Provider], None]) -> None:
     register(TWITCH)
 
 
-def _configured(client: Any, client_id: str) -> Any:
-    client.register_compliance_hook("protected_request", client_id_header(client_id))
-    return client
-
-
 def oauth2_client(client_id: str, client_secret: str | None = None, **kwargs: Any) -> OAuth2Client:
     """An :class:`~authwire.OAuth2Client` for Twitch user tokens, sending ``Client-Id`` to
     Helix.
@@ -138,20 +143,18 @@ def oauth2_client(client_id: str, client_secret: str | None = None, **kwargs: An
     Every other argument (``scope``, ``redirect_uri``, ``token``, ``update_token``, httpx
     arguments) goes to the client.
     """
-    client = authwire.OAuth2Client.from_provider(
+    return authwire.OAuth2Client.from_provider(
         TWITCH, client_id=client_id, client_secret=client_secret, **kwargs
     )
-    return _configured(client, client_id)  # type: ignore[no-any-return]
 
 
 def async_oauth2_client(
     client_id: str, client_secret: str | None = None, **kwargs: Any
 ) -> AsyncOAuth2Client:
     """:func:`oauth2_client` for :class:`~authwire.AsyncOAuth2Client`."""
-    client = authwire.AsyncOAuth2Client.from_provider(
+    return authwire.AsyncOAuth2Client.from_provider(
         TWITCH, client_id=client_id, client_secret=client_secret, **kwargs
     )
-    return _configured(client, client_id)  # type: ignore[no-any-return]
 
 
 def app_client(client_id: str, client_secret: str, **kwargs: Any) -> OAuth2Client:

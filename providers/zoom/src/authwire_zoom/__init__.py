@@ -17,7 +17,9 @@ https://developers.zoom.us/docs/internal-apps/s2s-oauth/):
 
 - the endpoints, HTTP Basic client authentication, PKCE S256;
 - ``grant_type=account_credentials`` with ``account_id`` for Server-to-Server apps, fetched
-  again when the one-hour token expires (there is no refresh token);
+  again when the one-hour token expires (there is no refresh token): provider
+  ``zoom-s2s``, ``OAuth2Client.from_provider("zoom-s2s", account_id=..., ...)`` being
+  :func:`server_to_server_client`;
 - refresh for user tokens: each refresh returns a new refresh token, handed to
   ``update_token``;
 - Zoom's ``reason`` member as the error's description.
@@ -25,11 +27,12 @@ https://developers.zoom.us/docs/internal-apps/s2s-oauth/):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk, hookimpl
+from authwire.plugins import Provider, Quirk, hookimpl, oauth2_engine
 
 from ._hooks import ACCOUNT_CREDENTIALS, account_credentials, reason_to_description
 
@@ -40,6 +43,7 @@ __all__ = [
     "ACCOUNT_CREDENTIALS",
     "API_URL",
     "ZOOM",
+    "ZOOM_S2S",
     "account_credentials",
     "async_oauth2_client",
     "async_server_to_server_client",
@@ -84,10 +88,41 @@ ZOOM = Provider(
 )
 
 
+def _account_credentials(client: Any, values: Mapping[str, str]) -> None:
+    """A Server-to-Server app fetches its token with ``grant_type=account_credentials`` and
+    its ``account_id`` (https://developers.zoom.us/docs/internal-apps/s2s-oauth/): the
+    client credentials grant unless another grant type was given, each request rewritten
+    by :func:`account_credentials`, so the core fetches on first use and after expiry."""
+    engine = oauth2_engine(client)
+    if engine is None:
+        return
+    engine.register_compliance_hook(
+        "access_token_request", account_credentials(values["account_id"])
+    )
+    if not engine.metadata.get("grant_type"):
+        engine.metadata["grant_type"] = "client_credentials"
+
+
+#: Zoom Server-to-Server OAuth apps: ``account_id=`` is required, the token comes from
+#: ``grant_type=account_credentials``, fetched on first use.
+ZOOM_S2S = dataclasses.replace(
+    ZOOM,
+    name="zoom-s2s",
+    title="Zoom (Server-to-Server OAuth)",
+    authorization_endpoint=None,
+    parameters={"account_id": None},
+    configure=_account_credentials,
+    extra={"api_url": API_URL, "documentation": _S2S_DOCS},
+    flows=("account_credentials", "revocation"),
+    quirks=tuple(q for q in ZOOM.quirks if "refresh token; keep" not in q.summary),
+)
+
+
 @hookimpl
 def register_providers(register: Callable[[Provider], None]) -> None:
-    """Add :data:`ZOOM` to the authwire registry (the ``authwire`` entry point)."""
+    """Add :data:`ZOOM` and :data:`ZOOM_S2S` to the authwire registry (the entry point)."""
     register(ZOOM)
+    register(ZOOM_S2S)
 
 
 def oauth2_client(client_id: str, client_secret: str | None = None, **kwargs: Any) -> OAuth2Client:
@@ -118,19 +153,27 @@ def server_to_server_client(
     The token (one hour, no refresh token) is fetched on the first request and fetched
     again when it expires; ``client.fetch_token()`` fetches one now.
     """
-    hook = account_credentials(account_id)  # checks account_id before a client exists
-    client = oauth2_client(client_id, client_secret, grant_type="client_credentials", **kwargs)
-    client.register_compliance_hook("access_token_request", hook)
-    return client
+    account_credentials(account_id)  # checks account_id before a client exists
+    return authwire.OAuth2Client.from_provider(
+        ZOOM_S2S,
+        client_id=client_id,
+        client_secret=client_secret,
+        account_id=account_id,
+        grant_type="client_credentials",
+        **kwargs,
+    )
 
 
 def async_server_to_server_client(
     client_id: str, client_secret: str, *, account_id: str, **kwargs: Any
 ) -> AsyncOAuth2Client:
     """:func:`server_to_server_client` for :class:`~authwire.AsyncOAuth2Client`."""
-    hook = account_credentials(account_id)
-    client = async_oauth2_client(
-        client_id, client_secret, grant_type="client_credentials", **kwargs
+    account_credentials(account_id)
+    return authwire.AsyncOAuth2Client.from_provider(
+        ZOOM_S2S,
+        client_id=client_id,
+        client_secret=client_secret,
+        account_id=account_id,
+        grant_type="client_credentials",
+        **kwargs,
     )
-    client.register_compliance_hook("access_token_request", hook)
-    return client

@@ -8,7 +8,7 @@ engine are declared here and nowhere else. Imported only under ``TYPE_CHECKING``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .._clock import Clock
@@ -34,7 +34,7 @@ class EngineParts:
     trusted_audiences: frozenset[str]
     leeway: float
     _token: OAuth2Token | None
-    _hooks: dict[str, list[Callable[..., Any]]]
+    _hooks: Mapping[str, Sequence[Callable[..., Any]]]
 
     def _endpoint(self, url: str | None, name: str) -> str:
         raise NotImplementedError

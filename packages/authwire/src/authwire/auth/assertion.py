@@ -2,7 +2,7 @@
 
 The client has no refresh token and needs none: whenever the token is missing or expired it
 signs a fresh assertion and asks for a new one. Everything else — single-flight renewal,
-``update_token``, the 401 retry, token placement — is :class:`OAuth2Auth`'s.
+``update_token``, the 401 retry, token placement — is [`OAuth2Auth`][authwire.OAuth2Auth]'s.
 """
 
 from __future__ import annotations
@@ -34,12 +34,43 @@ class AssertionAuth(OAuth2Auth):
     ``alg`` that does not fit it or cannot be inferred from it, or an encrypted PEM without
     ``password`` raise ``ValueError`` here, not on the first request (where Authlib raises
     its "Missing 'alg'"). RFC 7521 §4.1, RFC 7523 §2.1, §3.
+
+    Args:
+        token_endpoint: Where the assertion is exchanged for a token.
+        issuer: The assertion's ``iss``: who signs it (a service account's email, a client
+            id).
+        subject: The assertion's ``sub``: on whose behalf the token is asked; ``None``
+            leaves it out.
+        audience: The assertion's ``aud``; the token endpoint when ``None``.
+        grant_type: The ``grant_type`` sent; ``JWT_BEARER_GRANT_TYPE`` when ``None``.
+        claims: More claims for every assertion (not ``jti``, ``iat`` or ``exp``, which
+            each assertion sets afresh).
+        token_placement: Where the token goes on a resource request: ``"header"``,
+            ``"body"`` or ``"uri"`` (RFC 6750 §2).
+        scope: The scope asked for, sent with each token request.
+        client_id: A client identifier, for servers that want one beside the assertion.
+        leeway: Seconds before its expiry at which a token counts as expired.
+        update_token: Called with each new token, so the application can keep it.
+        key: The signing key, as [`JWTAssertion`][authwire.rfc7523.JWTAssertion] takes it.
+        alg: The JWS algorithm; inferred from the key when ``None``.
+        header: More JWS header members (``kid``, ...); ``typ`` is ``JWT`` unless given.
+        expires_in: Seconds from ``iat`` to ``exp`` of each assertion.
+        password: The password of an encrypted PEM key.
+        token: A token to start with.
+        allow_insecure_transport: Allow plain ``http://`` to hosts other than loopback.
+        clock: Returns the time in seconds since the epoch; for tests.
+        token_store: Share the token with other processes through this store.
+        token_key: The token's key in ``token_store``; derived from the token endpoint,
+            ``client_id``, the issuer and the subject when ``None``.
+
+    Attributes:
+        signer: The imported key, which signs each assertion.
     """
 
-    #: The grant type of RFC 7523 §2.1, the default ``grant_type``.
     JWT_BEARER_GRANT_TYPE = JWT_BEARER_GRANT_TYPE
+    """The grant type of RFC 7523 §2.1, the default ``grant_type``."""
 
-    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    # what ``from_provider`` configures (see ``authwire.plugins.provider``)
     _provider_kind = "assertion"
 
     def __init__(
@@ -104,9 +135,13 @@ class AssertionAuth(OAuth2Auth):
         self.expires_in = expires_in
 
     def __repr__(self) -> str:
+        # getattr: a repr must not fail on an object whose construction was refused midway
+        signer = getattr(self, "signer", None)
         return (
-            f"{type(self).__name__}(issuer={self.issuer!r}, subject={self.subject!r}, "
-            f"token_endpoint={self.metadata.get('token_endpoint')!r}, alg={self.signer.alg!r})"
+            f"{type(self).__name__}(issuer={getattr(self, 'issuer', None)!r}, "
+            f"subject={getattr(self, 'subject', None)!r}, "
+            f"token_endpoint={self.metadata.get('token_endpoint')!r}, "
+            f"alg={getattr(signer, 'alg', None)!r})"
         )
 
     def _renewal_plan(self, token: OAuth2Token | None) -> str | None:

@@ -1,9 +1,9 @@
 """The device authorization grant (RFC 8628) on the OAuth 2 engine.
 
-A mixin of :class:`~authwire.auth.oauth2.OAuth2Auth`: one flow asks for the codes, one polls
-the token endpoint. Waiting between polls is a :class:`~authwire._drivers.Sleep` effect, so
-the same flow sleeps with :func:`time.sleep` on the sync client and cancellably with
-:func:`anyio.sleep` on the async one.
+A mixin of [`OAuth2Auth`][authwire.OAuth2Auth]: one flow asks for the codes, one polls
+the token endpoint. Waiting between polls is a ``Sleep`` effect (``authwire._drivers``), so
+the same flow sleeps with ``time.sleep`` on the sync client and cancellably with
+``anyio.sleep`` on the async one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..protocol.rfc8628 import DeviceAuthorization, DeviceFlowProgress
     from ._engine import EngineParts
 
-    #: Called before the first poll and before each wait, with a :class:`DeviceFlowProgress`.
+    #: Called before the first poll and before each wait, with a ``DeviceFlowProgress``.
     Progress = Callable[[DeviceFlowProgress], Any]
 else:
     EngineParts = object
@@ -75,10 +75,12 @@ class DeviceFlow(EngineParts):
         """Poll the token endpoint until the user approves, declines, or the code expires.
 
         The first poll goes out at once, the next ones ``interval`` seconds apart (five
-        more after each ``slow_down``). It stops with :class:`AccessDeniedError` or
-        :class:`DeviceCodeExpiredError`, the latter also — without another request — when
-        the code would expire before the next poll. ``progress`` (plain or async on the
-        async client) sees the user code and the countdown; raising from it cancels.
+        more after each ``slow_down``). It stops with
+        [`AccessDeniedError`][authwire.AccessDeniedError] or
+        [`DeviceCodeExpiredError`][authwire.DeviceCodeExpiredError], the latter also — without
+        another request — when the code would expire before the next poll. ``progress``
+        (plain or async on the async client) sees the user code and the countdown; raising
+        from it cancels.
         RFC 8628 §3.4, §3.5.
         """
         from ..protocol import rfc8628

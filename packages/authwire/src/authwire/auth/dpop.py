@@ -1,6 +1,6 @@
 """DPoP (RFC 9449) on the OAuth 2 engine: sender-constrained tokens.
 
-A mixin of :class:`~authwire.auth.oauth2.OAuth2Auth`. With a DPoP key every token request
+A mixin of [`OAuth2Auth`][authwire.OAuth2Auth]. With a DPoP key every token request
 (code, refresh, device, exchange, ...) and every request presenting a ``DPoP`` token carries
 a fresh proof; a ``use_dpop_nonce`` challenge is answered by exactly one retry. Nonces are
 kept per origin, so the authorization server's and each resource server's never mix.
@@ -28,8 +28,8 @@ __all__ = ["DPoPSupport"]
 class DPoPSupport(EngineParts):
     """The client's DPoP key, its proofs and the servers' nonces."""
 
-    #: The key proofs are signed with (``None``: DPoP is off).
     dpop_key: DPoPKey | None = None
+    """The key proofs are signed with (``dpop=``); ``None`` when DPoP is off. RFC 9449 §4."""
     _dpop_nonces: NonceStore | None = None
 
     def _setup_dpop(self, dpop: Any) -> None:

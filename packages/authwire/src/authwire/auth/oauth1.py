@@ -1,8 +1,8 @@
 """``OAuth1Auth``: sign every request of any httpx client with OAuth 1.0a (RFC 5849).
 
 Also home to the two token flows (temporary credentials, token credentials). They are
-sans-IO generators: they yield a signed :class:`httpx.Request`, receive the read
-:class:`httpx.Response` and return the token, so that ``drive_sync`` and ``drive_async`` run
+sans-IO generators: they yield a signed ``httpx.Request``, receive the read
+``httpx.Response`` and return the token, so that ``drive_sync`` and ``drive_async`` run
 the same steps for ``OAuth1Client`` and ``AsyncOAuth1Client``.
 """
 
@@ -37,19 +37,42 @@ class OAuth1Auth(Auth):
 
         client = httpx.Client(auth=OAuth1Auth("key", "secret", token="t", token_secret="ts"))
 
-    The signature method is resolved and an RSA key loaded once, here. Used on its own,
-    ``verifier`` is sent as ``oauth_verifier`` while it is set, and ``redirect_uri`` as
-    ``oauth_callback`` while there is no token (the temporary-credentials request).
-    ``nonce_factory`` and ``clock`` make signatures reproducible in tests. RFC 5849 §3.
+    The signature method is resolved and an RSA key loaded once, here. RFC 5849 §3.
+
+    Args:
+        client_id: The client identifier, sent as ``oauth_consumer_key``.
+        client_secret: The client shared-secret; ``None`` with an RSA method.
+        token: The ``oauth_token`` to sign with; ``None`` before the token flow. Or the
+            dict a token step returns (``fetch_access_token()``): its ``oauth_token``, and
+            its ``oauth_token_secret`` and ``oauth_verifier`` when present, in place of
+            ``token_secret`` and ``verifier``. A mapping without ``oauth_token`` raises
+            ``ValueError``.
+        token_secret: The token shared-secret.
+        redirect_uri: Sent as ``oauth_callback`` while there is no token (the
+            temporary-credentials request, RFC 5849 §2.1).
+        rsa_key: The client's RSA private key (PEM or a ``cryptography`` key), for
+            ``RSA-SHA1`` and ``RSA-SHA256``.
+        verifier: Sent as ``oauth_verifier`` while it is set (RFC 5849 §2.3).
+        signature_method: One of the ``SIGNATURE_*`` methods, or one added with
+            [`register_signature_method`][authwire.OAuth1Auth.register_signature_method].
+        signature_type: Where the protocol parameters go: ``HEADER``, ``QUERY`` or ``BODY``
+            (RFC 5849 §3.5).
+        force_include_body: Cover a body that is not form-encoded with ``oauth_body_hash``.
+        realm: The ``realm`` of the ``Authorization`` header; several are joined by spaces.
+        nonce_factory: Returns each request's ``oauth_nonce``; for reproducible tests.
+        clock: Returns the time for ``oauth_timestamp``; for reproducible tests.
     """
 
     requires_request_body = True
+    """Tells httpx to read the body first: a form body's parameters are signed (§3.4.1.3)."""
+    # slots rather than an instance dict: a service may hold thousands of signing clients
+    __slots__ = ("_clock", "_nonce", "_signer", "redirect_uri", "verifier")
 
     def __init__(
         self,
         client_id: str,
         client_secret: str | None = None,
-        token: str | None = None,
+        token: str | Mapping[str, Any] | None = None,
         token_secret: str | None = None,
         redirect_uri: str | None = None,
         rsa_key: Any = None,
@@ -62,6 +85,8 @@ class OAuth1Auth(Auth):
         nonce_factory: Callable[[], str] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
+        if isinstance(token, Mapping):
+            token, token_secret, verifier = _token_fields(token, token_secret, verifier)
         self._signer = OAuth1Signer(
             client_id,
             client_secret,
@@ -90,7 +115,7 @@ class OAuth1Auth(Auth):
         """Add a signature method for every client and signer built afterwards (Authlib's).
 
         As in Authlib it is class-level: the registry is the process-wide one of
-        :func:`authwire.protocol.rfc5849.register_signature_method`. The function differs:
+        ``authwire.protocol.rfc5849.register_signature_method``. The function differs:
         authwire calls ``sign(base_string, key)`` with the signature base string already
         built and the secrets prepared (``key.hmac_key``, ``key.client_secret``,
         ``key.token_secret``, ``key.private_key``); an Authlib-style
@@ -118,22 +143,27 @@ class OAuth1Auth(Auth):
 
     @property
     def client_id(self) -> str:
+        """The client identifier, sent as ``oauth_consumer_key``."""
         return self._signer.client_id
 
     @property
     def signature_method(self) -> str:
+        """The signature method's name, as sent in ``oauth_signature_method``."""
         return self._signer.signature_method
 
     @property
     def signature_type(self) -> str:
+        """Where the protocol parameters go: ``HEADER``, ``QUERY`` or ``BODY``."""
         return self._signer.signature_type
 
     @property
     def force_include_body(self) -> bool:
+        """Whether a body that is not form-encoded is covered by ``oauth_body_hash``."""
         return self._signer.force_include_body
 
     @property
     def realm(self) -> str | None:
+        """The ``realm`` of the ``Authorization`` header; settable, for the requests that follow."""
         return self._signer.realm
 
     @realm.setter
@@ -200,6 +230,28 @@ class OAuth1Auth(Auth):
             f"signature_method={self.signature_method!r}, "
             f"signature_type={self.signature_type!r}, has_token={self.token is not None})"
         )
+
+
+def _token_fields(
+    token: Mapping[str, Any], token_secret: str | None, verifier: str | None
+) -> tuple[str, str | None, str | None]:
+    """``(oauth_token, token secret, verifier)`` of ``token=`` given as a token step's dict.
+
+    The dict's ``oauth_token_secret`` and ``oauth_verifier`` win; the arguments stand in
+    for those it lacks. RFC 5849 §2.1, §2.3.
+    """
+    oauth_token = token.get("oauth_token")
+    if not oauth_token:
+        raise ValueError(
+            "token must be an oauth_token str or a mapping with an oauth_token "
+            "(as fetch_request_token() and fetch_access_token() return)"
+        )
+    secret = token.get("oauth_token_secret")
+    return (
+        oauth_token,
+        token_secret if secret is None else secret,
+        token.get("oauth_verifier") or verifier,
+    )
 
 
 def _authlib_style(sign: Callable[..., Any]) -> bool:

@@ -1,7 +1,7 @@
 """``OAuth2Auth``: the OAuth 2 client engine, usable as an ``httpx.Auth`` on any client.
 
 It holds the client's credentials, the provider metadata, the token and its life cycle.
-Every protocol step is a flow (see :mod:`authwire._drivers`): the same generator serves
+Every protocol step is a flow (see ``authwire._drivers``): the same generator serves
 ``OAuth2Client`` and ``AsyncOAuth2Client``, and ``sync_auth_flow`` / ``async_auth_flow``
 only choose the driver and the lock.
 """
@@ -11,8 +11,17 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import asdict, dataclass, fields
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .._clock import Clock, system_clock
@@ -40,7 +49,7 @@ from .._exceptions import (
 )
 from .._metadata import AUTHORIZE_DEFAULTS, HOOK_TYPES, check_metadata, is_metadata_name
 from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662
-from ..protocol._transport import check_transport, is_loopback_host
+from ..protocol._transport import check_transport, is_loopback_url
 from ..protocol.client_auth import (
     CLIENT_SECRET_BASIC,
     NONE,
@@ -90,13 +99,36 @@ UpdateToken = Callable[..., Any]
 Hook = Callable[..., Any]
 Form = "application/x-www-form-urlencoded"
 
+#: What an engine with no hook registered reads: one shared, read-only mapping of empty
+#: tuples (an engine builds its own dict of lists at its first registration).
+_NO_HOOKS: Mapping[str, Sequence[Hook]] = MappingProxyType(dict.fromkeys(HOOK_TYPES, ()))
+#: The three built-in client auth methods hold no state: every engine shares these objects
+#: until it registers one of its own (then it copies the mapping). RFC 6749 §2.3.
+_BUILTIN_METHODS: Mapping[str, ClientAuthMethod] = MappingProxyType(builtin_methods())
+_NO_AUDIENCES: frozenset[str] = frozenset()
+#: Guards the first creation of what an engine makes on first use (its thread lock, its
+#: ``authorize_params``).
+_LOCK_CREATION = threading.Lock()
+
 
 @dataclass(frozen=True, slots=True)
 class AuthorizationRequest:
     """What the client must remember between the authorization URL and the callback.
 
-    Convert it with :meth:`to_dict` to keep it in a web session, and give it back with
-    :meth:`from_dict` to a new client to finish the flow there.
+    Convert it with [`to_dict`][authwire.AuthorizationRequest.to_dict] to keep it in a web
+    session, and give it back with [`from_dict`][authwire.AuthorizationRequest.from_dict] to a
+    new client to finish the flow there. Its ``state``, verifier and nonce are one-time
+    secrets of this login: ``repr`` leaves them out.
+
+    Attributes:
+        state: The ``state`` sent, which the callback must echo (RFC 6749 §10.12).
+        code_verifier: The PKCE verifier sent with the code (RFC 7636 §4.1); ``None``
+            without PKCE.
+        nonce: The OpenID Connect ``nonce`` the ID token must carry (Core §3.1.2.1).
+        redirect_uri: The ``redirect_uri`` sent, repeated in the token request (RFC 6749
+            §4.1.3).
+        max_age: The ``max_age`` sent, checked against the ID token's ``auth_time``
+            (OpenID Connect Core §3.1.3.7).
     """
 
     state: str
@@ -106,10 +138,16 @@ class AuthorizationRequest:
     max_age: int | None = None
 
     def to_dict(self) -> dict[str, str]:
+        """The fields that are set, as a dict a web session can store (JSON-serializable)."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuthorizationRequest:
+        """Rebuild it from [`to_dict`][authwire.AuthorizationRequest.to_dict]'s output.
+
+        Unknown keys are ignored, so a session written by a later version still loads; a
+        missing or non-``str`` ``state`` raises ``ValueError``.
+        """
         if not isinstance(data, Mapping) or not isinstance(data.get("state"), str):
             raise ValueError("an authorization request needs at least a str 'state'")
         known = {f.name for f in fields(cls)}
@@ -147,10 +185,101 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
     Use it with any httpx client (``httpx.Client(auth=OAuth2Auth(...))``); the client classes
     are built on it. Renewal is single-flight: concurrent requests that find the token expired
     cause one token request, and the others wait for its result.
+
+    Args:
+        token: A token to start with (a dict such as a token response).
+        client_id: The client identifier (RFC 6749 §2.2).
+        client_secret: The client secret, or the private key with ``private_key_jwt``.
+        token_endpoint_auth_method: How the client authenticates at the token endpoint
+            (RFC 6749 §2.3, RFC 7591 §2): ``client_secret_basic`` when there is a secret,
+            else ``none``; ``client_secret_post``, ``client_secret_jwt``,
+            ``private_key_jwt`` or a registered method's name.
+        revocation_endpoint_auth_method: The same for revocation and introspection; the
+            token endpoint's when ``None``.
+        scope: The scope asked for: a space-separated ``str`` or an iterable of ``str``.
+        redirect_uri: The callback URL registered with the provider (RFC 6749 §3.1.2).
+        token_placement: Where the token goes on a resource request: ``"header"``
+            (RFC 6750 §2.1), ``"body"`` (§2.2) or ``"uri"`` (§2.3).
+        update_token: Called with each token obtained without the caller asking (renewal,
+            refresh), so the application can keep it.
+        leeway: Seconds before its expiry at which a token counts as expired, so a request
+            never carries one that lapses in flight.
+        state: A fixed ``state`` for authorization requests; a fresh random one when
+            ``None`` (RFC 6749 §10.12).
+        code_challenge_method: PKCE: ``"S256"`` (the default), ``"plain"``, or ``None`` for
+            no challenge (RFC 7636 §4.2).
+        allow_insecure_transport: Allow plain ``http://`` to hosts other than loopback,
+            refused by default (RFC 6749 §3.1, §3.2).
+        clock: Returns the time in seconds since the epoch; for tests.
+        dpop: Bind tokens to a key with DPoP (RFC 9449): ``True`` for a fresh P-256 key, a
+            key as [`DPoPKey`][authwire.DPoPKey] takes it, or a ``DPoPKey``. On by itself
+            when the metadata has ``dpop_bound_access_tokens``.
+        request_object_key: Sign authorization requests into a request object (RFC 9101):
+            a key, or a [`RequestObjectSigner`][authwire.RequestObjectSigner]. With an
+            ``HS*`` ``request_object_signing_alg`` the client secret is the key.
+        trusted_audiences: ID token audiences accepted besides ``client_id`` (OpenID Connect
+            Core §3.1.3.7, step 3).
+        max_response_bytes: The largest response body read from the authorization server;
+            a longer one is refused rather than held in memory.
+        token_store: Share the token with other processes through this store
+            ([`authwire.stores`][authwire.stores]).
+        token_key: The token's key in ``token_store``; derived from the client when
+            ``None``.
+        **metadata: Provider metadata (``token_endpoint``, ``issuer``, ...: RFC 8414 §2,
+            OpenID Connect Discovery §3) and defaults of the authorization request
+            (``nonce``, ``prompt``, ``audience``, ``resource``, ...); another name raises
+            ``TypeError``.
+
+    Attributes:
+        authorization_request: What the last authorization URL needs at the callback
+            (``state``, PKCE verifier, ``nonce``), until the code is exchanged; ``None``
+            outside a login.
+
+    Raises:
+        TypeError: An unknown keyword, or a value of the wrong type.
+        ValueError: A value out of range (``token_placement``, ``leeway``, ...).
     """
 
-    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    # what ``from_provider`` configures (see ``authwire.plugins.provider``)
     _provider_kind = "oauth2"
+
+    # Slots, not an instance dict: with some thirty attributes the dict is a 1.5 KiB table
+    # per engine, most of a client's own memory when a service holds thousands of clients.
+    # Subclasses (and the mixins' optional state, e.g. DPoP) still get a ``__dict__``.
+    __slots__ = (
+        "_async_lock",
+        "_auth_methods",
+        "_authorize_params",
+        "_failure",
+        "_grant",
+        "_hooks",
+        "_ready",
+        "_refetchable",
+        "_renewals",
+        "_stored_version",
+        "_thread_lock",
+        "_token",
+        "_token_key",
+        "_world",
+        "allow_insecure_transport",
+        "authorization_request",
+        "client_id",
+        "client_secret",
+        "clock",
+        "code_challenge_method",
+        "leeway",
+        "max_response_bytes",
+        "metadata",
+        "redirect_uri",
+        "revocation_endpoint_auth_method",
+        "scope",
+        "state",
+        "token_endpoint_auth_method",
+        "token_placement",
+        "token_store",
+        "trusted_audiences",
+        "update_token",
+    )
 
     def __init__(
         self,
@@ -231,18 +360,17 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         self.trusted_audiences = _audiences(trusted_audiences)
         self.metadata: dict[str, Any] = dict(metadata)
         self.authorization_request: AuthorizationRequest | None = None
-        #: Parameters added to every authorization URL unless the call gives them
-        #: (a provider's ``access_type=offline``, for example).
-        self.authorize_params: dict[str, Any] = {}
-        self._auth_methods: dict[str, ClientAuthMethod] = builtin_methods()
-        self._hooks: dict[str, list[Hook]] = {name: [] for name in HOOK_TYPES}
+        # made on first use (see the properties): most clients never need their own
+        self._authorize_params: dict[str, Any] | None = None
+        self._auth_methods: Mapping[str, ClientAuthMethod] = _BUILTIN_METHODS
+        self._hooks: Mapping[str, Sequence[Hook]] = _NO_HOOKS
         self._token: OAuth2Token | None = None
         self._grant: _Grant | None = None
         #: False while the held token came from a grant that cannot run again unattended.
         self._refetchable = True
         self._renewals = 0
         self._failure: Exception | None = None
-        self.thread_lock = threading.Lock()
+        self._thread_lock: threading.Lock | None = None
         self._async_lock: anyio.Lock | None = None
         #: "sync" or "async" once a flow has run: one engine serves one world (its lock
         #: cannot make a thread and an event loop wait for each other)
@@ -253,6 +381,37 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         self._setup_store(token_store, token_key)
         if token is not None:
             self.token = token
+
+    @property
+    def authorize_params(self) -> dict[str, Any]:
+        """Parameters added to every authorization URL unless the call gives them.
+
+        A provider's ``access_type=offline``, for example. Made on first use.
+        """
+        params = self._authorize_params
+        if params is None:
+            with _LOCK_CREATION:  # two threads' first use must fill one dict
+                params = self._authorize_params
+                if params is None:
+                    params = self._authorize_params = {}
+        return params
+
+    @authorize_params.setter
+    def authorize_params(self, value: Mapping[str, Any]) -> None:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"authorize_params must be a mapping, not {type(value).__name__}")
+        self._authorize_params = dict(value)
+
+    @property
+    def thread_lock(self) -> threading.Lock:
+        """The lock of single-flight renewal on threads (made on first sync use)."""
+        lock = self._thread_lock
+        if lock is None:
+            with _LOCK_CREATION:  # two threads' first requests must share one lock
+                lock = self._thread_lock
+                if lock is None:
+                    lock = self._thread_lock = threading.Lock()
+        return lock
 
     @property
     def async_lock(self) -> anyio.Lock:
@@ -320,7 +479,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
     ) -> T:
         """Run one of this engine's flows on a sync client; ``wait`` bounds lock waits.
 
-        ``send`` must send without following redirects (see :func:`authwire._drivers`).
+        ``send`` must send without following redirects (see ``authwire._drivers``).
         """
         try:
             self._enter("sync")
@@ -335,7 +494,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         send: Callable[[Request], Awaitable[Response]],
         wait: float | None = None,
     ) -> T:
-        """Async twin of :meth:`run_sync` (asyncio and trio)."""
+        """Async twin of [`run_sync`][authwire.OAuth2Auth.run_sync] (asyncio and trio)."""
         try:
             self._enter("async")
         except BaseException:
@@ -347,6 +506,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
 
     @property
     def token(self) -> OAuth2Token | None:
+        """The token held in memory, or ``None``; setting it does not write to a store."""
         return self._token
 
     @token.setter
@@ -394,7 +554,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         prepare = getattr(method, "prepare", None)
         if callable(prepare):
             prepare(self._credentials(method.name))
-        self._auth_methods[method.name] = method
+        self._auth_methods = {**self._auth_methods, method.name: method}
 
     def register_compliance_hook(self, hook_type: str, hook: Hook) -> None:
         """Run ``hook`` at ``hook_type``; hooks of one type run in registration order."""
@@ -402,7 +562,10 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             raise ValueError(f"hook_type must be one of {', '.join(HOOK_TYPES)}; not {hook_type!r}")
         if not callable(hook):
             raise TypeError("hook must be callable")
-        self._hooks[hook_type].append(hook)
+        # a new dict of new lists (never the shared empty one); earlier hooks kept in order
+        hooks = {name: [*fns] for name, fns in self._hooks.items()}
+        hooks[hook_type].append(hook)
+        self._hooks = hooks
 
     def _credentials(self, auth_method: str) -> ClientCredentials:
         issuer = self.metadata.get("issuer")
@@ -448,7 +611,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         for name in AUTHORIZE_DEFAULTS:
             if name not in params and self.metadata.get(name) is not None:
                 params[name] = self.metadata[name]
-        for name, value in self.authorize_params.items():
+        for name, value in (self._authorize_params or {}).items():
             params.setdefault(name, value)
         check_resource(params.get("resource"))
         scope_text = rfc6749.scope_to_string(scope)
@@ -718,7 +881,11 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         state: str | None = None,
         **params: Any,
     ) -> Flow[OAuth2Token]:
-        """Obtain a token by any grant; see :meth:`OAuth2Client.fetch_token`. RFC 6749 §4."""
+        """Obtain a token by any grant. RFC 6749 §4.
+
+        The arguments are those of
+        [`OAuth2Client.fetch_token`][authwire.OAuth2Client.fetch_token].
+        """
         authorization_response = params.pop("authorization_response", None)
         if state is not None and not isinstance(state, str):
             raise TypeError(f"state must be a str, not {type(state).__name__}")
@@ -1088,16 +1255,17 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         The hot path: a held, unexpired bearer token placed in the header of an https
         request with no protected-request hook. Its header and deadline are computed once
         per token (and again if the token's ``access_token`` or ``expires_at`` changes);
-        everything else goes through :meth:`protected_flow`.
+        everything else goes through ``protected_flow``.
         """
         token = self._token
         if token is None or self._hooks["protected_request"] or self.token_placement != "header":
             return None
         url = request.url
+        scheme = url.scheme
         if (
-            url.scheme != "https"
+            scheme != "https"
             and not self.allow_insecure_transport
-            and not (url.scheme == "http" and is_loopback_host(url.host))
+            and not (scheme == "http" and is_loopback_url(url))
         ):
             return None  # the general path says why (InsecureTransportError)
         cached = self._ready
@@ -1136,6 +1304,11 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         return async_steps(flow, ResultBox(), self.async_lock, **self._options(request=request))
 
     def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
+        """httpx's hook on a sync client: present the token, renewed single-flight when due.
+
+        A 401 ``invalid_token`` renews it once more and replays the request (RFC 6750 §3.1).
+        A held, unexpired bearer token in the header takes a short path with no lock.
+        """
         ready = self._ready_header(request)
         if ready is None:
             return self._sync_steps(self.protected_flow(request), request)
@@ -1150,6 +1323,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             yield from self._sync_steps(self._retry_flow(request, token, response), request)
 
     def async_auth_flow(self, request: Request) -> AsyncGenerator[Request, Response]:
+        """httpx's hook on an async client: the same steps, under the task lock."""
         ready = self._ready_header(request)
         if ready is None:
             return self._async_steps(self.protected_flow(request), request)
@@ -1294,9 +1468,17 @@ class OAuth2ClientAuth(Auth):
     to the authorization server. The method runs afresh on each request (an assertion's
     ``jti`` is single-use); the client's credentials are read then, never shown by
     ``repr()``. Credentials never go over plain ``http://`` to a non-loopback host.
+
+    Build it with [`OAuth2Auth.client_auth`][authwire.OAuth2Auth.client_auth] rather than
+    directly.
+
+    Args:
+        engine: The client whose credentials (and transport policy) are used.
+        method: The client authentication method to run on each request.
     """
 
     requires_request_body = True
+    """Tells httpx to read the body first: the method adds to a form body (RFC 6749 §2.3.1)."""
 
     def __init__(self, engine: OAuth2Auth, method: ClientAuthMethod) -> None:
         self._engine = engine
@@ -1304,16 +1486,23 @@ class OAuth2ClientAuth(Auth):
 
     @property
     def auth_method(self) -> str:
+        """The method's name, such as ``client_secret_basic`` or ``private_key_jwt``."""
         return self._method.name
 
     @property
     def client_id(self) -> str | None:
+        """The client identifier, read from the client at each request."""
         return self._engine.client_id
 
     def __repr__(self) -> str:
         return f"OAuth2ClientAuth(client_id={self.client_id!r}, auth_method={self.auth_method!r})"
 
     def auth_flow(self, request: Request) -> Generator[Request, Response, None]:
+        """Authenticate ``request`` with a fresh run of the method, and send it once.
+
+        Refuses plain ``http://`` to a non-loopback host unless the client allows it.
+        RFC 6749 §2.3.
+        """
         engine = self._engine
         check_transport(
             request.url,
@@ -1387,7 +1576,7 @@ def _audiences(value: Iterable[str]) -> frozenset[str]:
     for item in items:
         if not isinstance(item, str) or not item:
             raise TypeError("trusted_audiences must be an iterable of non-empty str")
-    return frozenset(items)
+    return frozenset(items) if items else _NO_AUDIENCES
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -1,6 +1,6 @@
 """OpenID Connect on the OAuth 2 engine: discovery, ID token validation, UserInfo, logout.
 
-A mixin of :class:`~authwire.auth.oauth2.OAuth2Auth`. The JOSE machinery (joserfc) is
+A mixin of [`OAuth2Auth`][authwire.OAuth2Auth]. The JOSE machinery (joserfc) is
 imported only when a flow here first runs, so ``import authwire`` stays cheap for code that
 never sees an ID token.
 """
@@ -33,10 +33,12 @@ JWKS_MIN_INTERVAL = 30.0
 class OpenIDConnect(EngineParts):
     """The OpenID Connect steps of the engine (OpenID Connect Core 1.0, Discovery 1.0)."""
 
-    #: Accepted issuer forms beyond the exact ``issuer`` (a provider plugin sets it).
     issuer_policy: IssuerPolicy | None = None
-    #: Seconds of clock skew tolerated on ``exp``, ``iat`` and ``auth_time``.
+    """The ``iss`` values accepted beyond the exact ``issuer`` (an
+    [`IssuerPolicy`][authwire.protocol.issuers.IssuerPolicy] a provider plugin sets): another
+    spelling, or a multi-tenant template. OpenID Connect Core §3.1.3.7, step 2."""
     id_token_leeway: float = 60.0
+    """Seconds of clock skew tolerated on ``exp``, ``iat`` and ``auth_time``."""
     _jwks: JWKSCache | None = None
     _jwks_min_interval: float = JWKS_MIN_INTERVAL
 
@@ -67,7 +69,7 @@ class OpenIDConnect(EngineParts):
 
         The document's ``issuer`` must be the one asked for (Discovery 1.0 §4.3,
         RFC 8414 §3.3). Members that belong to a client's registration or its requests
-        (:data:`authwire._metadata.CLIENT_SIDE_NAMES`) are ignored: the provider cannot set
+        (``authwire._metadata.CLIENT_SIDE_NAMES``) are ignored: the provider cannot set
         this client's nonce, prompt or accepted ID-token algorithm.
         """
         from ..protocol import oidc_discovery

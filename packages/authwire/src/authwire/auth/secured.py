@@ -1,6 +1,6 @@
 """Pushed (RFC 9126) and signed (RFC 9101) authorization requests on the OAuth 2 engine.
 
-A mixin of :class:`~authwire.auth.oauth2.OAuth2Auth`. ``create_authorization_url`` stays a
+A mixin of [`OAuth2Auth`][authwire.OAuth2Auth]. ``create_authorization_url`` stays a
 plain, sync URL builder; pushing needs a request, so it is a flow the clients drive.
 """
 
@@ -23,8 +23,8 @@ __all__ = ["SecuredAuthorization"]
 class SecuredAuthorization(EngineParts):
     """PAR and JAR: the authorization parameters posted, signed, or both."""
 
-    #: Signs request objects (RFC 9101); set from ``request_object_key=``.
     request_object_signer: RequestObjectSigner | None = None
+    """Signs request objects (RFC 9101 §4); set from ``request_object_key=``, else ``None``."""
 
     def _setup_request_objects(self, key: Any) -> None:
         alg = self.metadata.get("request_object_signing_alg")
@@ -96,9 +96,10 @@ class SecuredAuthorization(EngineParts):
     ) -> Flow[tuple[str, str]]:
         """Post the authorization parameters; return the short URL and the ``state``.
 
-        The parameters are those :meth:`create_authorization_url` would send (signed into a
-        request object when a key is set: JAR by reference), posted with the client's
-        authentication to ``url`` or the ``pushed_authorization_request_endpoint``.
+        The parameters are those
+        [`create_authorization_url`][authwire.OAuth2Auth.create_authorization_url] would send
+        (signed into a request object when a key is set: JAR by reference), posted with the
+        client's authentication to ``url`` or the ``pushed_authorization_request_endpoint``.
         RFC 9126 §2.1, §4.
         """
         from ..protocol import rfc9126

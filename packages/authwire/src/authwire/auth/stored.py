@@ -6,7 +6,7 @@ every process sharing it. With a store, a renewal due in memory first reads the 
 client take the store's refresh lease, read once more under it, renew from the latest
 stored token (its refresh token may have rotated), and save the result with compare-and-set
 before anyone uses it. Waiting for another holder's lease is bounded by the request's pool
-timeout. See :mod:`authwire.stores`.
+timeout. See [`authwire.stores`][authwire.stores].
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ def check_store(token_store: object, token_key: object) -> None:
 
 
 class StoredTokens(EngineParts):
-    """Token-store support of :class:`~authwire.auth.oauth2.OAuth2Auth`."""
+    """Token-store support of [`OAuth2Auth`][authwire.OAuth2Auth]."""
 
     token_store: TokenStore | None
+    """Where the token is shared with other processes (``token_store=``), or ``None``."""
     _token_key: str | None
     _stored_version: int | None
 
@@ -88,7 +89,7 @@ class StoredTokens(EngineParts):
         """The key of this client's token in its store (``token_key=``, else derived).
 
         Derived from the token endpoint, the client id and (assertion clients) the subject:
-        see :func:`authwire.stores.default_token_key`.
+        see [`default_token_key`][authwire.stores.default_token_key].
         """
         if self._token_key is not None:
             return self._token_key

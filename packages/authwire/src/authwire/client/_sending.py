@@ -5,7 +5,7 @@ Two rules, shared by every client (OAuth 1, OAuth 2, assertion; sync and async):
 * A request to the authorization server's own endpoints (token, revocation, introspection,
   device authorization, PAR, userinfo, discovery, JWKS, OAuth 1 temporary and token
   credentials) never follows a redirect: the drivers refuse the 30x with
-  :class:`~authwire.RedirectRefusedError`. Such requests are sent with :meth:`_send_endpoint`.
+  `authwire.RedirectRefusedError`. Such requests are sent with ``_send_endpoint``.
 * A resource request that follows redirects (``follow_redirects=True``) gets its
   credentials applied afresh at each hop that stays on the origin it was sent to (a new
   DPoP proof, a new OAuth 1 signature; http → https on the same host counts as staying),
@@ -115,7 +115,7 @@ def _follows(client: Client | AsyncClient, follow_redirects: Any) -> bool:
 
 
 def _prepared(request: Request, options: Mapping[str, Any]) -> Request:
-    """``request`` with a call's httpx options (see :func:`request_options`)."""
+    """``request`` with a call's httpx options (see `request_options`)."""
     if not options:
         return request
     timeout = options.get("timeout")
@@ -137,7 +137,7 @@ def lock_wait(client: Client | AsyncClient, options: Mapping[str, Any]) -> float
 
 
 class SyncSending(Client):
-    """:class:`httpx.Client` whose ``send`` keeps the redirect rules above."""
+    """`httpx.Client` whose ``send`` keeps the redirect rules above."""
 
     def send(
         self,
@@ -147,6 +147,11 @@ class SyncSending(Client):
         auth: Any = USE_CLIENT_DEFAULT,
         follow_redirects: Any = USE_CLIENT_DEFAULT,
     ) -> Response:
+        """As ``httpx.Client.send``; a redirect off the request's origin drops its credentials.
+
+        Each hop that stays on the origin is authenticated afresh; one that leaves it is
+        sent with no credential at all: header, query, body or DPoP proof.
+        """
         if auth is None or not _follows(self, follow_redirects):
             return super().send(
                 request, stream=stream, auth=auth, follow_redirects=follow_redirects
@@ -180,7 +185,7 @@ class SyncSending(Client):
 
 
 class AsyncSending(AsyncClient):
-    """:class:`httpx.AsyncClient` whose ``send`` keeps the redirect rules above."""
+    """`httpx.AsyncClient` whose ``send`` keeps the redirect rules above."""
 
     async def send(
         self,
@@ -190,6 +195,11 @@ class AsyncSending(AsyncClient):
         auth: Any = USE_CLIENT_DEFAULT,
         follow_redirects: Any = USE_CLIENT_DEFAULT,
     ) -> Response:
+        """As ``httpx.AsyncClient.send``; a redirect off the origin drops its credentials.
+
+        Each hop that stays on the origin is authenticated afresh; one that leaves it is
+        sent with no credential at all: header, query, body or DPoP proof.
+        """
         if auth is None or not _follows(self, follow_redirects):
             return await super().send(
                 request, stream=stream, auth=auth, follow_redirects=follow_redirects
@@ -217,6 +227,6 @@ class AsyncSending(AsyncClient):
         return response
 
     async def _send_endpoint(self, request: Request, options: Mapping[str, Any]) -> Response:
-        """Async twin of :meth:`SyncSending._send_endpoint`."""
+        """Async twin of `SyncSending._send_endpoint`."""
         request = _prepared(request, options)
         return await self.send(request, auth=None, follow_redirects=False, stream=True)

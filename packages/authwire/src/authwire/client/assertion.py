@@ -1,21 +1,22 @@
 """``AssertionClient`` and ``AsyncAssertionClient``: service accounts (RFC 7523 §2.1).
 
-They are :class:`OAuth2Client` / :class:`AsyncOAuth2Client` driven by an
-:class:`~authwire.auth.assertion.AssertionAuth` engine: the token is fetched on first use,
-fetched again on expiry (single-flight), and carried by every request, ``stream()`` included.
+They are `OAuth2Client` / `AsyncOAuth2Client` driven by an `authwire.AssertionAuth` engine:
+the token is fetched on first use, fetched again on expiry (single-flight), and carried by
+every request, ``stream()`` included.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .._compat import AsyncClient, Client
 from .._metadata import split_kwargs
 from ..auth.assertion import AssertionAuth
 from ..auth.oauth2 import UpdateToken
 from ..protocol.rfc7523 import JWT_BEARER_GRANT_TYPE, KeyInput
+from ._arguments import HttpxArguments
 from .oauth2 import AsyncOAuth2Client, OAuth2Client
 
 if TYPE_CHECKING:
@@ -30,11 +31,11 @@ _FIXED_TIMES = ("issued_at", "expires_at")
 class _AssertionClientBase:
     """The constructor both assertion clients share (the seed's signature)."""
 
-    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    #: what ``from_provider`` configures (see `authwire.plugins.provider`)
     _provider_kind = "assertion"
 
-    #: The grant type of RFC 7523 §2.1, the default ``grant_type`` (Authlib's name for it).
     JWT_BEARER_GRANT_TYPE = JWT_BEARER_GRANT_TYPE
+    """The grant type of RFC 7523 §2.1, the default ``grant_type`` (Authlib's name for it)."""
 
     _oauth: Any
     _is_async: bool
@@ -63,8 +64,49 @@ class _AssertionClientBase:
         allow_insecure_transport: bool = False,
         token_store: TokenStore | None = None,
         token_key: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[HttpxArguments],
     ) -> None:
+        """Configure the client; the key is checked now, the first token fetched on first use.
+
+        Args:
+            token_endpoint: The token endpoint URL, where assertions are exchanged.
+            issuer: The assertion's ``iss``: the service account (RFC 7523 §3, item 1).
+            subject: Its ``sub``: the user the token acts for, or the issuer itself; `None`
+                leaves it out (RFC 7523 §3, item 2).
+            audience: Its ``aud``; the token endpoint when `None` (RFC 7523 §3, item 3).
+            grant_type: The grant type sent; RFC 7523 §2.1's JWT bearer grant when `None`.
+            claims: Claims added to every assertion (Google wants ``{"scope": ...}``);
+                ``iat``, ``exp`` and ``jti`` are set per assertion and refused here.
+            token_placement: Where the token goes on a resource request: ``"header"``,
+                ``"body"`` or ``"uri"`` (RFC 6750 §2).
+            scope: The scope asked for with each assertion (RFC 7521 §4.1).
+            client_id: This client's identifier, when the provider wants one sent.
+            leeway: Seconds before its expiry at which a token counts as expired.
+            update_token: Called with each new token, to keep it; a coroutine function on
+                the async client.
+            key: The signing key: PEM (`str` or `bytes`), a private JWK (`dict`) or a
+                joserfc key.
+            alg: The signing algorithm; inferred from the key when `None`
+                (``header["alg"]`` wins).
+            header: JOSE header members added to ``{"typ": "JWT"}``, such as ``kid``.
+            expires_in: Seconds each assertion is valid for (its ``exp`` minus ``iat``).
+            password: The password of an encrypted PEM key.
+            token: A token to start with (a dict as the token endpoint returns it).
+            allow_insecure_transport: Allow a plain ``http://`` token endpoint on a host
+                other than loopback (refused by default: RFC 9700 §2.6).
+            token_store: Keep the token in this store, shared with other processes
+                ([`authwire.stores`][authwire.stores]).
+            token_key: The token's key in ``token_store``; derived from the issuer and
+                subject when `None`.
+            **kwargs: Any argument of the httpx client (``timeout``, ``transport``,
+                ``headers``, ...); another name raises `TypeError`.
+
+        Raises:
+            TypeError: An unknown keyword, ``auth=``, Authlib's ``issued_at=`` or
+                ``expires_at=``, or a coroutine ``update_token`` on the sync client.
+            ValueError: A key that cannot sign, an ``alg`` neither given nor inferable,
+                or ``claims`` that fix ``iat``, ``exp`` or ``jti``.
+        """
         owner = type(self).__name__
         if not self._is_async and inspect.iscoroutinefunction(update_token):
             raise TypeError(
@@ -115,7 +157,7 @@ class _AssertionClientBase:
 
 
 class AssertionClient(_AssertionClientBase, OAuth2Client):  # type: ignore[misc]
-    """An :class:`httpx.Client` authorised by the JWT-bearer grant, as a service account.
+    """An `httpx.Client` authorised by the JWT-bearer grant, as a service account.
 
     ``key`` is PEM (str/bytes), a JWK dict or a joserfc key; ``alg`` is inferred from it
     (``header["alg"]`` wins). ``claims`` are added to every assertion (Google wants
@@ -129,4 +171,4 @@ class AssertionClient(_AssertionClientBase, OAuth2Client):  # type: ignore[misc]
 
 
 class AsyncAssertionClient(_AssertionClientBase, AsyncOAuth2Client):  # type: ignore[misc]
-    """The async twin of :class:`AssertionClient` (asyncio and trio)."""
+    """The async twin of [`AssertionClient`][authwire.AssertionClient] (asyncio and trio)."""

@@ -1,10 +1,10 @@
 """``OAuth1Client`` and ``AsyncOAuth1Client``: httpx clients that speak OAuth 1.0a.
 
 The three steps (temporary credentials, resource-owner authorization, token credentials) and
-the token bookkeeping live once, in :class:`_OAuth1ClientBase` and the flows of
+the token bookkeeping live once, in ``_OAuth1ClientBase`` and the flows of
 ``authwire.auth.oauth1``; the two classes only say how a request is sent (RFC 5849 §2).
 
-Every request a client sends is signed by its :class:`~authwire.OAuth1Auth`. OAuth 1 does not
+Every request a client sends is signed by its `authwire.OAuth1Auth`. OAuth 1 does not
 need TLS for its signatures, so ``http://`` URLs are accepted for any host; they expose the
 request to anyone on the path all the same (see the OAuth 1 guide).
 """
@@ -12,7 +12,8 @@ request to anyone on the path all the same (see the OAuth 1 guide).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Self
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
 from .._compat import URL, Request, Response
 from .._drivers import Flow, drive_async, drive_sync
@@ -25,6 +26,7 @@ from ..protocol.rfc5849 import (
     build_authorization_url,
     parse_authorization_response,
 )
+from ._arguments import HttpxArguments
 from ._sending import AsyncSending, SyncSending
 
 __all__ = ["AsyncOAuth1Client", "OAuth1Client"]
@@ -36,15 +38,20 @@ if TYPE_CHECKING:
     from ..plugins.provider import Provider
 
 
+#: The server's extra token fields when it sent none: shared, read-only (replaced, never
+#: mutated, when a token arrives).
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
+
 class _OAuth1ClientBase:
     """Everything the sync and async clients share: setup, token, URLs and the flows."""
 
-    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    #: what ``from_provider`` configures (see `authwire.plugins.provider`)
     _provider_kind = "oauth1"
 
     _oauth1: OAuth1Auth
     _verifier: str | None
-    _token_extra: dict[str, Any]
+    _token_extra: Mapping[str, Any]
     redirect_uri: str | None
 
     @classmethod
@@ -72,44 +79,82 @@ class _OAuth1ClientBase:
         request_token_url: str | None = None,
         authorization_url: str | None = None,
         access_token_url: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[HttpxArguments],
     ) -> None:
+        """Configure the client; no request is sent.
+
+        Args:
+            client_id: The client identifier, sent as ``oauth_consumer_key``.
+            client_secret: The client shared-secret; `None` with an RSA method.
+            token: The ``oauth_token`` (with ``token_secret``), or the dict a token step
+                returns (`fetch_request_token()`, `fetch_access_token()`): its
+                ``oauth_token_secret`` and ``oauth_verifier`` stand for ``token_secret``
+                and ``verifier``, and its other fields stay in
+                [`token`][authwire.OAuth1Client.token].
+            token_secret: The token shared-secret.
+            redirect_uri: The callback URL, sent as ``oauth_callback`` with the
+                temporary-credentials request (``"oob"`` when `None`; RFC 5849 §2.1).
+            rsa_key: The client's RSA private key (PEM or a ``cryptography`` key), for
+                ``RSA-SHA1`` and ``RSA-SHA256``.
+            verifier: The ``oauth_verifier`` for `fetch_access_token()` (RFC 5849 §2.3),
+                when the callback was read elsewhere.
+            signature_method: One of the ``SIGNATURE_*`` methods (RFC 5849 §3.4), or one
+                added with `OAuth1Auth.register_signature_method()`.
+            signature_type: Where the protocol parameters go: ``HEADER``, ``QUERY`` or
+                ``BODY`` (RFC 5849 §3.5).
+            force_include_body: Cover a body that is not form-encoded with
+                ``oauth_body_hash``.
+            realm: The ``realm`` of the ``Authorization`` header; several are joined by
+                spaces.
+            request_token_url: The temporary-credentials endpoint, for
+                `fetch_request_token()` without a URL.
+            authorization_url: The resource-owner authorization endpoint, for
+                `create_authorization_url()` without a URL.
+            access_token_url: The token-credentials endpoint, for `fetch_access_token()`
+                without a URL.
+            **kwargs: Any argument of the httpx client (``timeout``, ``transport``,
+                ``headers``, ...); another name raises `TypeError`.
+
+        Raises:
+            TypeError: An unknown keyword, or ``auth=``.
+            ValueError: A ``token`` mapping without ``oauth_token``.
+        """
         if "auth" in kwargs:
             raise TypeError(
                 f"{type(self).__name__} signs every request itself and takes no auth=; "
                 "pass auth= to a single request to override it there"
             )
-        extra: dict[str, Any] = {}
-        if isinstance(token, Mapping):
-            extra = dict(token)
-            oauth_token = extra.pop("oauth_token", None)
-            token_secret = extra.pop("oauth_token_secret", token_secret)
-            verifier = extra.pop("oauth_verifier", None) or verifier
-        else:
-            oauth_token = token
         self._oauth1 = OAuth1Auth(
             client_id,
             client_secret,
-            oauth_token,
+            token,
             token_secret,
+            verifier=verifier,
             rsa_key=rsa_key,
             signature_method=signature_method,
             signature_type=signature_type,
             force_include_body=force_include_body,
             realm=realm,
         )
-        self._verifier = verifier
+        # the verifier is for step 3 only, which this client signs itself (RFC 5849 §2.3):
+        # its other requests never carry it
+        self._verifier, self._oauth1.verifier = self._oauth1.verifier, None
         self._client_secret = client_secret
-        self._token_extra = extra
+        extra = (
+            {k: v for k, v in token.items() if k not in _TOKEN_FIELDS}
+            if isinstance(token, Mapping)
+            else None
+        )
+        self._token_extra = extra or _NO_EXTRA
         self.redirect_uri = redirect_uri
-        #: The provider's endpoints, used when a step is called without a URL.
+        """The callback URL sent as ``oauth_callback`` (``"oob"`` when `None`)."""
         self.endpoints: dict[str, str | None] = {
             "request_token_url": request_token_url,
             "authorization_url": authorization_url,
             "access_token_url": access_token_url,
         }
-        kwargs["auth"] = self._oauth1
-        super().__init__(**kwargs)
+        """The provider's endpoints, used when a step is called without a URL."""
+        super().__init__(auth=self._oauth1, **kwargs)  # type: ignore[call-arg, misc]
 
     def _url(self, url: str | URL | None, name: str) -> str | URL:
         if url is not None:
@@ -148,7 +193,7 @@ class _OAuth1ClientBase:
         if token is None:
             self._oauth1.set_token(None, None)
             self._verifier = None
-            self._token_extra = {}
+            self._token_extra = _NO_EXTRA
             return
         if not isinstance(token, Mapping) or not token.get("oauth_token"):
             raise ValueError("token must be a mapping with an oauth_token (or None)")
@@ -209,7 +254,7 @@ class _OAuth1ClientBase:
     # -- steps 1 and 3 as flows, driven by the subclasses -----------------------------------
 
     def _secrets(self) -> list[str]:
-        """What an error message must never show (see :mod:`authwire._drivers`)."""
+        """What an error message must never show (see ``authwire._drivers``)."""
         held = (self._client_secret, self._oauth1.token_secret, self._verifier)
         return [s for s in held if isinstance(s, str) and s]
 
@@ -237,10 +282,7 @@ class _OAuth1ClientBase:
 class OAuth1Client(_OAuth1ClientBase, SyncSending):
     """An ``httpx.Client`` whose every request is signed with OAuth 1.0a.
 
-    ``OAuth1Client(client_id, client_secret=None, token=None, token_secret=None,
-    redirect_uri=None, rsa_key=None, verifier=None, signature_method="HMAC-SHA1",
-    signature_type="HEADER", force_include_body=False, realm=None, **httpx_kwargs)``; any
-    other keyword goes to ``httpx.Client`` untouched. RFC 5849.
+    Authlib's constructor; any other keyword goes to ``httpx.Client`` untouched. RFC 5849.
     """
 
     def fetch_request_token(
@@ -272,7 +314,7 @@ class OAuth1Client(_OAuth1ClientBase, SyncSending):
 
 
 class AsyncOAuth1Client(_OAuth1ClientBase, AsyncSending):
-    """The ``httpx.AsyncClient`` twin of :class:`OAuth1Client`; the token steps are awaited.
+    """The ``httpx.AsyncClient`` twin of [`OAuth1Client`][authwire.OAuth1Client]; steps are awaited.
 
     RFC 5849.
     """
@@ -280,7 +322,10 @@ class AsyncOAuth1Client(_OAuth1ClientBase, AsyncSending):
     async def fetch_request_token(
         self, url: str | URL | None = None, realm: str | Iterable[str] | None = None, **kwargs: Any
     ) -> OAuth1Token:
-        """Step 1, as :meth:`OAuth1Client.fetch_request_token`. RFC 5849 §2.1."""
+        """Step 1, as `OAuth1Client.fetch_request_token()`. RFC 5849 §2.1.
+
+        See [`OAuth1Client.fetch_request_token`][authwire.OAuth1Client.fetch_request_token].
+        """
         request = self.build_request("POST", self._url(url, "request_token_url"), **kwargs)
         flow = self._request_token_flow(request, realm)
         return await drive_async(flow, self._send_signed, secrets=self._secrets)
@@ -288,7 +333,10 @@ class AsyncOAuth1Client(_OAuth1ClientBase, AsyncSending):
     async def fetch_access_token(
         self, url: str | URL | None = None, verifier: str | None = None, **kwargs: Any
     ) -> OAuth1Token:
-        """Step 3, as :meth:`OAuth1Client.fetch_access_token`. RFC 5849 §2.3."""
+        """Step 3, as `OAuth1Client.fetch_access_token()`. RFC 5849 §2.3.
+
+        See [`OAuth1Client.fetch_access_token`][authwire.OAuth1Client.fetch_access_token].
+        """
         request = self.build_request("POST", self._url(url, "access_token_url"), **kwargs)
         flow = self._access_token_flow(request, verifier)
         return await drive_async(flow, self._send_signed, secrets=self._secrets)

@@ -1,7 +1,7 @@
 """``OAuth2Client`` and ``AsyncOAuth2Client``: httpx clients that carry an OAuth 2 token.
 
-Both are thin shells over :class:`authwire.OAuth2Auth`: the shared, non-I/O part lives in
-:class:`_OAuth2ClientBase`; each class only drives the engine's flows with its own ``send``.
+Both are thin shells over `authwire.OAuth2Auth`: the shared, non-I/O part lives in
+`_OAuth2ClientBase`; each class only drives the engine's flows with its own ``send``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
 from .._compat import USE_CLIENT_DEFAULT, AsyncClient, Client, Request, Response, reopenable
 from .._drivers import MAX_RESPONSE_BYTES, Flow, T
@@ -17,6 +17,7 @@ from .._metadata import split_kwargs
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, OAuth2ClientAuth, UpdateToken
 from ..protocol import rfc6749, rfc7636
 from ..token import OAuth2Token
+from ._arguments import OAuth2Arguments
 from ._sending import AsyncSending, SyncSending, lock_wait, request_options
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ __all__ = ["AsyncOAuth2Client", "OAuth2Client"]
 class _OAuth2ClientBase:
     """What the two client classes share: construction and every non-I/O method."""
 
-    #: what ``from_provider`` configures (see :mod:`authwire.plugins.provider`)
+    #: what ``from_provider`` configures (see `authwire.plugins.provider`)
     _provider_kind = "oauth2"
 
     _oauth: OAuth2Auth
@@ -59,8 +60,58 @@ class _OAuth2ClientBase:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         token_store: TokenStore | None = None,
         token_key: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OAuth2Arguments],
     ) -> None:
+        """Configure the client; no request is sent.
+
+        Args:
+            client_id: This client's identifier at the provider (RFC 6749 §2.2).
+            client_secret: Its secret, for the token endpoint's client authentication; a
+                private key (PEM, JWK or joserfc key) with ``private_key_jwt``.
+            token_endpoint_auth_method: How the client authenticates at the token endpoint
+                (RFC 7591 §2): ``client_secret_basic`` (the default with a secret),
+                ``client_secret_post``, ``client_secret_jwt``, ``private_key_jwt``, ``none``
+                (the default without), or a method added with
+                [`register_client_auth_method`][authwire.OAuth2Client.register_client_auth_method].
+            revocation_endpoint_auth_method: The same for the revocation and introspection
+                endpoints; the token endpoint's when `None`.
+            scope: The scope to ask for: a space-separated `str` or an iterable of `str`.
+            redirect_uri: The callback URL registered with the provider.
+            token: A token to start with (a dict as `fetch_token()` returns it).
+            token_placement: Where the token goes on a resource request: ``"header"``
+                (RFC 6750 §2.1), ``"body"`` or ``"uri"``.
+            update_token: Called with each new token obtained without the caller asking
+                (renewal, refresh), to keep it; a coroutine function on the async client.
+            leeway: Seconds before its expiry at which a token counts as expired.
+            state: A fixed ``state`` for the authorization request; a fresh random one when
+                `None` (RFC 6749 §10.12).
+            code_challenge_method: PKCE method, ``"S256"`` (the default), ``"plain"`` or
+                `None` to send no challenge (RFC 7636 §4.2).
+            allow_insecure_transport: Allow ``http://`` endpoints and resource URLs on
+                hosts other than loopback (refused by default: RFC 9700 §2.6).
+            dpop: Bind tokens to a key with DPoP (RFC 9449): `True` for a fresh P-256 key,
+                or a key (PEM, JWK, joserfc key, [`DPoPKey`][authwire.DPoPKey]).
+            request_object_key: Sign authorization requests into a request object with this
+                key (RFC 9101), or a [`RequestObjectSigner`][authwire.RequestObjectSigner].
+            trusted_audiences: ID token audiences accepted besides ``client_id`` (OpenID
+                Connect Core §3.1.3.7, step 3).
+            max_response_bytes: The largest response body read from the authorization
+                server; a longer one is refused.
+            token_store: Keep the token in this store, shared with other processes
+                ([`authwire.stores`][authwire.stores]).
+            token_key: The token's key in ``token_store``; derived from the client when
+                `None`.
+            **kwargs: Provider metadata (``token_endpoint``, ``authorization_endpoint``,
+                ``issuer``, ...: RFC 8414 §2, OpenID Connect Discovery 1.0 §3), defaults of
+                the authorization request (``nonce``, ``prompt``, ``audience``,
+                ``resource``, ...), and any argument of the httpx client (``timeout``,
+                ``transport``, ``headers``, ...). Another name raises `TypeError`.
+
+        Raises:
+            TypeError: An unknown keyword, ``auth=``, a value of the wrong type, or a
+                coroutine ``update_token`` on the sync client.
+            ValueError: A value out of range (``token_placement``, ``leeway``, ...).
+        """
         owner = type(self).__name__
         if not self._is_async and inspect.iscoroutinefunction(update_token):
             raise TypeError(
@@ -105,6 +156,7 @@ class _OAuth2ClientBase:
 
     @property
     def token(self) -> OAuth2Token | None:
+        """The current token, or `None`; setting a dict replaces it (RFC 6749 §5.1)."""
         return self._oauth.token
 
     @token.setter
@@ -113,26 +165,32 @@ class _OAuth2ClientBase:
 
     @property
     def metadata(self) -> dict[str, Any]:
+        """The provider metadata: the constructor's, or the discovery document's."""
         return self._oauth.metadata
 
     @property
     def client_id(self) -> str | None:
+        """This client's identifier at the provider (RFC 6749 §2.2)."""
         return self._oauth.client_id
 
     @property
     def client_secret(self) -> Any:
+        """The client's secret or private key, as given."""
         return self._oauth.client_secret
 
     @property
     def scope(self) -> str | Iterable[str] | None:
+        """The scope asked for by default (RFC 6749 §3.3)."""
         return self._oauth.scope
 
     @property
     def redirect_uri(self) -> str | None:
+        """The registered callback URL sent with the authorization request."""
         return self._oauth.redirect_uri
 
     @property
     def update_token(self) -> UpdateToken | None:
+        """The callback that keeps each token obtained by renewal, or `None`."""
         return self._oauth.update_token
 
     @property
@@ -142,7 +200,7 @@ class _OAuth2ClientBase:
 
     @property
     def token_key(self) -> str:
-        """The key of the token in :attr:`token_store` (``token_key=``, else derived)."""
+        """The key of the token in `token_store` (``token_key=``, else derived)."""
         return self._oauth.token_key
 
     @property
@@ -157,7 +215,12 @@ class _OAuth2ClientBase:
 
     @property
     def authorization_request(self) -> AuthorizationRequest | None:
-        """The pending authorization request (see :class:`AuthorizationRequest`)."""
+        """The pending authorization request, or `None`.
+
+        An [`AuthorizationRequest`][authwire.AuthorizationRequest]; set it from a dict
+        (`AuthorizationRequest.to_dict()`) to finish, in another process, a flow started
+        elsewhere.
+        """
         return self._oauth.authorization_request
 
     @authorization_request.setter
@@ -215,7 +278,10 @@ class _OAuth2ClientBase:
         return self._oauth.client_auth(auth_method)
 
     def register_compliance_hook(self, hook_type: str, hook: Any) -> None:
-        """Run ``hook`` at ``hook_type`` (see :data:`authwire.auth.oauth2.HOOK_TYPES`)."""
+        """Run ``hook`` at ``hook_type`` (``access_token_response``, ``protected_request``, ...).
+
+        Authlib's compliance hooks, for providers that stray from the RFCs.
+        """
         self._oauth.register_compliance_hook(hook_type, hook)
 
 
@@ -233,11 +299,11 @@ def _withholding(kwargs: dict[str, Any], withhold_token: bool) -> dict[str, Any]
 
 
 class OAuth2Client(_OAuth2ClientBase, SyncSending):
-    """An :class:`httpx.Client` that fetches, presents and renews an OAuth 2 token.
+    """An `httpx.Client` that fetches, presents and renews an OAuth 2 token.
 
     Every ``httpx.Client`` argument passes through; other keyword arguments are provider
     metadata (``token_endpoint``, ``authorization_endpoint``, ``issuer``, ...), and a name
-    that is neither raises :class:`TypeError`.
+    that is neither raises `TypeError`. RFC 6749, RFC 6750.
     """
 
     _httpx_class = Client
@@ -390,7 +456,8 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
     ) -> OAuth2Token:
         """Trade ``subject_token`` for a new token (``actor_token=``, ``audience=``, ...).
 
-        RFC 8693 §2; see :meth:`authwire.OAuth2Auth.exchange_token_flow`.
+        RFC 8693 §2; see [`OAuth2Auth.exchange_token_flow`]
+        [authwire.OAuth2Auth.exchange_token_flow].
         """
         options = request_options(kwargs)
         return self._drive(
@@ -418,7 +485,8 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> Response:
-        """Revoke a token (RFC 7009); an error response raises :class:`OAuthError`."""
+        """Revoke a token (RFC 7009); an error response raises [`OAuthError`]
+        [authwire.OAuthError]."""
         options = request_options(kwargs)
         return self._drive(
             self._oauth.revoke_token_flow(
@@ -459,33 +527,41 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
     def stream(
         self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
     ) -> Iterator[Response]:
+        """As ``httpx.Client.stream``, with the token; ``withhold_token=True`` sends none."""
         with super().stream(method, url, **_withholding(kwargs, withhold_token)) as response:
             yield response
 
     def get(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``GET`` request with the token; ``withhold_token=True`` sends none."""
         return self.request("GET", url, **kwargs)
 
     def options(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``OPTIONS`` request with the token; ``withhold_token=True`` sends none."""
         return self.request("OPTIONS", url, **kwargs)
 
     def head(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``HEAD`` request with the token; ``withhold_token=True`` sends none."""
         return self.request("HEAD", url, **kwargs)
 
     def post(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``POST`` request with the token; ``withhold_token=True`` sends none."""
         return self.request("POST", url, **kwargs)
 
     def put(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``PUT`` request with the token; ``withhold_token=True`` sends none."""
         return self.request("PUT", url, **kwargs)
 
     def patch(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``PATCH`` request with the token; ``withhold_token=True`` sends none."""
         return self.request("PATCH", url, **kwargs)
 
     def delete(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``DELETE`` request with the token; ``withhold_token=True`` sends none."""
         return self.request("DELETE", url, **kwargs)
 
 
 class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
-    """The async twin of :class:`OAuth2Client` (asyncio and trio).
+    """The async twin of [`OAuth2Client`][authwire.OAuth2Client] (asyncio and trio).
 
     ``update_token`` and compliance hooks may be plain or coroutine functions.
     """
@@ -501,7 +577,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         return await self._oauth.run_async(flow, send, lock_wait(self, options))
 
     async def close(self) -> None:
-        """Same as :meth:`aclose` (the seed page awaits ``client.close()``)."""
+        """Same as `aclose()` (Authlib's async clients are closed with ``await client.close()``)."""
         await self.aclose()
 
     async def fetch_token(
@@ -515,7 +591,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         state: str | None = None,
         **kwargs: Any,
     ) -> OAuth2Token:
-        """Async :meth:`OAuth2Client.fetch_token`."""
+        """Async [`OAuth2Client.fetch_token`][authwire.OAuth2Client.fetch_token]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.fetch_token_flow(
@@ -527,8 +603,9 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
     def token_from_fragment(
         self, authorization_response: str, state: str | None = None
     ) -> OAuth2Token:
-        """:meth:`OAuth2Client.token_from_fragment`, not awaited: a plain method, as Authlib's.
+        """Keep the token of an implicit-grant callback; not awaited, as Authlib's (legacy).
 
+        As [`OAuth2Client.token_from_fragment`][authwire.OAuth2Client.token_from_fragment].
         It sends no request. An ID token in the fragment that needs the provider's JWKS
         fetched raises ``TypeError`` naming ``await client.fetch_token(authorization_response=
         ...)``, with the pending request kept for it. Legacy (RFC 9700 §2.1.2).
@@ -544,7 +621,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> OAuth2Token:
-        """Async :meth:`OAuth2Client.refresh_token`."""
+        """Async [`OAuth2Client.refresh_token`][authwire.OAuth2Client.refresh_token]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.refresh_token_flow(url, refresh_token, body, auth, headers, **kwargs),
@@ -561,7 +638,8 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         kind: str = "openid",
         **kwargs: Any,
     ) -> Self:
-        """Async :meth:`OAuth2Client.from_issuer`: ``await AsyncOAuth2Client.from_issuer(...)``."""
+        """Async [`OAuth2Client.from_issuer`]
+        [authwire.OAuth2Client.from_issuer]: ``await AsyncOAuth2Client.from_issuer(...)``."""
         client = cls(client_id, client_secret, **kwargs)
         try:
             await client._drive(client._oauth.discover_flow(issuer, kind=kind))
@@ -578,7 +656,8 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         code_verifier: str | None = None,
         **kwargs: Any,
     ) -> tuple[str, str]:
-        """Async :meth:`OAuth2Client.push_authorization_request`."""
+        """Async [`OAuth2Client.push_authorization_request`]
+        [authwire.OAuth2Client.push_authorization_request]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.push_authorization_request_flow(url, state, code_verifier, **kwargs),
@@ -588,7 +667,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
     async def start_authorization(
         self, state: str | None = None, code_verifier: str | None = None, **kwargs: Any
     ) -> tuple[str, str]:
-        """Async :meth:`OAuth2Client.start_authorization`."""
+        """Async [`OAuth2Client.start_authorization`][authwire.OAuth2Client.start_authorization]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.start_authorization_flow(state, code_verifier, **kwargs), options
@@ -597,7 +676,8 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
     async def request_device_authorization(
         self, url: str | None = None, scope: str | Iterable[str] | None = None, **kwargs: Any
     ) -> DeviceAuthorization:
-        """Async :meth:`OAuth2Client.request_device_authorization`."""
+        """Async [`OAuth2Client.request_device_authorization`]
+        [authwire.OAuth2Client.request_device_authorization]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.device_authorization_flow(url, scope, **kwargs), options
@@ -609,7 +689,8 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         progress: Progress | None = None,
         **kwargs: Any,
     ) -> OAuth2Token:
-        """Async :meth:`OAuth2Client.poll_device_token`; cancel it with a cancel scope."""
+        """Async [`OAuth2Client.poll_device_token`]
+        [authwire.OAuth2Client.poll_device_token]; cancel it with a cancel scope."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.poll_device_token_flow(authorization, progress, **kwargs), options
@@ -621,18 +702,18 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         subject_token_type: str | None = None,
         **kwargs: Any,
     ) -> OAuth2Token:
-        """Async :meth:`OAuth2Client.exchange_token`."""
+        """Async [`OAuth2Client.exchange_token`][authwire.OAuth2Client.exchange_token]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.exchange_token_flow(subject_token, subject_token_type, **kwargs), options
         )
 
     async def userinfo(self, url: str | None = None) -> dict[str, Any]:
-        """Async :meth:`OAuth2Client.userinfo`."""
+        """Async [`OAuth2Client.userinfo`][authwire.OAuth2Client.userinfo]."""
         return await self._drive(self._oauth.userinfo_flow(url))
 
     async def ensure_active_token(self, token: Mapping[str, Any] | None = None) -> bool:
-        """Async :meth:`OAuth2Client.ensure_active_token`."""
+        """Async [`OAuth2Client.ensure_active_token`][authwire.OAuth2Client.ensure_active_token]."""
         if token is not None:
             self.token = token
         await self._drive(self._oauth.ensure_token_flow())
@@ -648,7 +729,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> Response:
-        """Async :meth:`OAuth2Client.revoke_token`."""
+        """Async [`OAuth2Client.revoke_token`][authwire.OAuth2Client.revoke_token]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.revoke_token_flow(
@@ -667,7 +748,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> Response:
-        """Async :meth:`OAuth2Client.introspect_token`."""
+        """Async [`OAuth2Client.introspect_token`][authwire.OAuth2Client.introspect_token]."""
         options = request_options(kwargs)
         return await self._drive(
             self._oauth.introspect_token_flow(
@@ -686,26 +767,34 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
     async def stream(
         self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
     ) -> AsyncIterator[Response]:
+        """As ``httpx.AsyncClient.stream``, with the token; ``withhold_token=True`` sends none."""
         async with super().stream(method, url, **_withholding(kwargs, withhold_token)) as response:
             yield response
 
     async def get(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``GET`` request with the token; ``withhold_token=True`` sends none."""
         return await self.request("GET", url, **kwargs)
 
     async def options(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``OPTIONS`` request with the token; ``withhold_token=True`` sends none."""
         return await self.request("OPTIONS", url, **kwargs)
 
     async def head(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``HEAD`` request with the token; ``withhold_token=True`` sends none."""
         return await self.request("HEAD", url, **kwargs)
 
     async def post(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``POST`` request with the token; ``withhold_token=True`` sends none."""
         return await self.request("POST", url, **kwargs)
 
     async def put(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``PUT`` request with the token; ``withhold_token=True`` sends none."""
         return await self.request("PUT", url, **kwargs)
 
     async def patch(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``PATCH`` request with the token; ``withhold_token=True`` sends none."""
         return await self.request("PATCH", url, **kwargs)
 
     async def delete(self, url: Any, **kwargs: Any) -> Response:
+        """Send a ``DELETE`` request with the token; ``withhold_token=True`` sends none."""
         return await self.request("DELETE", url, **kwargs)

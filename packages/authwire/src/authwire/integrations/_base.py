@@ -37,22 +37,22 @@ _WELL_KNOWN = {
     "/.well-known/openid-configuration": "openid",
     "/.well-known/oauth-authorization-server": "oauth",
 }
-#: Authlib's registration names and the metadata names they stand for.
 _AUTHLIB_ALIASES = {
     "authorize_url": "authorization_endpoint",
     "access_token_url": "token_endpoint",
     "userinfo_url": "userinfo_endpoint",
     "jwks_url": "jwks_uri",
 }
-#: Callback parameters of an authorization response (RFC 6749 §4.1.2, RFC 9207 §2, OpenID
-#: Connect Core §3.3.2.5); anything else a form_post carries is not forwarded to the engine.
+"""Authlib's registration names and the metadata names they stand for."""
 _CALLBACK_PARAMS = frozenset(
     {"code", "state", "iss", "error", "error_description", "error_uri", "session_state"}
 )
-#: Registration names that are this module's, not the client constructor's.
+"""Callback parameters of an authorization response (RFC 6749 §4.1.2, RFC 9207 §2, OpenID Connect
+Core §3.3.2.5); anything else a form_post carries is not forwarded to the engine."""
 _OWN = frozenset(
     {"provider", "server_metadata_url", "api_base_url", "client_kwargs", "authorize_params"}
 )
+"""Registration names that are this module's, not the client constructor's."""
 
 C = TypeVar("C", OAuth2Client, AsyncOAuth2Client)
 
@@ -141,7 +141,20 @@ class RemoteAppConfig:
 
 
 class BaseRemoteApp:
-    """One registered provider, as ``oauth.<name>``: the steps shared by every framework."""
+    """One registered provider, as ``oauth.<name>``: the steps shared by every framework.
+
+    Made by ``register()``, not by hand.
+
+    Args:
+        registry: the registry it belongs to, whose token store and settings it uses.
+        config: the checked registration each per-request client is built from.
+
+    Attributes:
+        registry: the registry it belongs to.
+        config: the checked registration.
+        name: the registered name (``oauth.<name>``); it also keys this provider's
+            sign-ins in the session and prefixes its users' token keys.
+    """
 
     def __init__(self, registry: BaseOAuth[Any], config: RemoteAppConfig) -> None:
         self.registry = registry

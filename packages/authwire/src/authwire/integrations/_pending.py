@@ -30,11 +30,11 @@ __all__ = [
     "take_pending",
 ]
 
-#: Seconds a login may take between the redirect to the provider and its callback.
 PENDING_TTL = 600
-#: Logins in flight kept per app and session; the oldest is dropped beyond this (each costs
-#: about 200 bytes of a cookie session, which browsers cap near 4 KB).
+"""Seconds a login may take between the redirect to the provider and its callback."""
 MAX_PENDING = 5
+"""Logins in flight kept per app and session; the oldest is dropped beyond this (each costs about
+200 bytes of a cookie session, which browsers cap near 4 KB)."""
 
 _PENDING = "_authwire_pending:"
 _USER = "_authwire_user:"
@@ -92,7 +92,8 @@ def take_pending(
 ) -> AuthorizationRequest:
     """Remove and return the pending request a callback's ``state`` names.
 
-    Raises :class:`~authwire.MismatchingStateError` when the callback carries no state, or
+    Raises [`MismatchingStateError`][authwire.MismatchingStateError] when the callback carries no
+    state, or
     one that no login of this session is waiting for (forged, replayed, or sent to another
     browser), or when that login expired. Expired requests are dropped on the way.
     """

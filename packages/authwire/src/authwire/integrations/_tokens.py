@@ -1,7 +1,8 @@
 """Where the signed-in users' tokens live: a server-side token store, keyed by user.
 
 Only the pending sign-in goes in the framework's session (a signed, not encrypted, cookie by
-default); the tokens go to an :mod:`authwire.stores` store under a key per user. A per-user
+default); the tokens go to an [`authwire.stores`][authwire.stores] store under a key per user. A
+per-user
 client is built with ``token_store=`` and ``token_key=``: it loads the token itself and
 renews it single-flight per user (across processes with a shared store), saving each new one.
 """
@@ -17,7 +18,7 @@ __all__ = ["client_token_kwargs", "default_token_store", "stored_token"]
 
 
 def default_token_store() -> TokenStore:
-    """A :class:`~authwire.stores.MemoryStore`: one process only (documented as such)."""
+    """A [`MemoryStore`][authwire.stores.MemoryStore]: one process only (documented as such)."""
     return MemoryStore()
 
 

@@ -63,7 +63,8 @@ class DjangoOAuth2App(BaseRemoteApp):
     def authorize_access_token(self, request: HttpRequest, **kwargs: Any) -> OAuth2Token:
         """Complete the sign-in in the callback view: the token, its ID-token claims checked.
 
-        See :meth:`authwire.integrations.starlette.StarletteOAuth2App.authorize_access_token`
+        See
+        [`authwire.integrations.starlette.StarletteOAuth2App.authorize_access_token()`][authwire.integrations.starlette.StarletteOAuth2App.authorize_access_token]
         (the same steps, not awaited). A ``form_post`` callback view must be
         ``@csrf_exempt``: the provider's POST carries no CSRF token, and the pending
         request's ``state`` is what binds the callback to this browser.
@@ -74,7 +75,7 @@ class DjangoOAuth2App(BaseRemoteApp):
         """An ``OAuth2Client`` with the signed-in user's token, for API calls.
 
         Use it as ``with oauth.op.user_client(request) as client:``. Raises
-        :class:`~authwire.MissingTokenError` when no user is signed in.
+        [`MissingTokenError`][authwire.MissingTokenError] when no user is signed in.
         """
         return self._user_client_sync(_session(request), **kwargs)
 
@@ -90,9 +91,10 @@ class DjangoOAuth2App(BaseRemoteApp):
 
 
 class OAuth(BaseOAuth[DjangoOAuth2App]):
-    """The registry of a Django project's providers (see :class:`BaseOAuth`)."""
+    """The registry of a Django project's providers (see `BaseOAuth`)."""
 
     app_class = DjangoOAuth2App
+    """The class of each ``oauth.<name>``; a subclass may set its own."""
 
     def _settings(self, name: str) -> Mapping[str, Any]:
         clients = getattr(settings, SETTING, None) or {}

@@ -29,7 +29,6 @@ from ._base import BaseOAuth, BaseRemoteApp
 
 __all__ = ["FlaskOAuth2App", "OAuth"]
 
-#: Registration values read from ``app.config["<NAME>_<KEY>"]`` when not given.
 _CONFIG_KEYS = (
     "client_id",
     "client_secret",
@@ -41,6 +40,7 @@ _CONFIG_KEYS = (
     "client_kwargs",
     "authorize_params",
 )
+"""Registration values read from ``app.config["<NAME>_<KEY>"]`` when not given."""
 
 
 def _session() -> MutableMapping[str, Any]:
@@ -72,7 +72,8 @@ class FlaskOAuth2App(BaseRemoteApp):
     def authorize_access_token(self, **kwargs: Any) -> OAuth2Token:
         """Complete the sign-in in the callback view: the token, its ID-token claims checked.
 
-        See :meth:`authwire.integrations.starlette.StarletteOAuth2App.authorize_access_token`
+        See
+        [`authwire.integrations.starlette.StarletteOAuth2App.authorize_access_token()`][authwire.integrations.starlette.StarletteOAuth2App.authorize_access_token]
         (the same steps, not awaited).
         """
         return self._complete_sync(_session(), _callback_params(), **kwargs)
@@ -81,7 +82,7 @@ class FlaskOAuth2App(BaseRemoteApp):
         """An ``OAuth2Client`` with the signed-in user's token, for API calls.
 
         Use it as ``with oauth.op.user_client() as client:``. Raises
-        :class:`~authwire.MissingTokenError` when no user is signed in.
+        [`MissingTokenError`][authwire.MissingTokenError] when no user is signed in.
         """
         return self._user_client_sync(_session(), **kwargs)
 
@@ -97,12 +98,21 @@ class FlaskOAuth2App(BaseRemoteApp):
 
 
 class OAuth(BaseOAuth[FlaskOAuth2App]):
-    """The registry of a Flask app's providers (see :class:`BaseOAuth`).
+    """The registry of a Flask app's providers (see `BaseOAuth`).
 
-    ``OAuth(app)`` or, with an app factory, ``OAuth()`` then :meth:`init_app`.
+    ``OAuth(app)`` or, with an app factory, ``OAuth()`` then
+    [`init_app()`][authwire.integrations.flask.OAuth.init_app].
+
+    Args:
+        app: the Flask app, or ``None`` to attach one later with ``init_app()``.
+        **kwargs: the options of `BaseOAuth` (``token_store``, ``pending_ttl``...).
+
+    Attributes:
+        app: the app attached, or ``None``: then the current app's config is read.
     """
 
     app_class = FlaskOAuth2App
+    """The class of each ``oauth.<name>``; a subclass may set its own."""
 
     def __init__(self, app: Flask | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -77,9 +77,11 @@ class StarletteOAuth2App(BaseRemoteApp):
 
         The callback (query or ``form_post``) must match a sign-in this browser session
         started and that has not expired; it is consumed, so a replay is refused
-        (:class:`~authwire.MismatchingStateError`). ``token["userinfo"]`` holds the
+        ([`MismatchingStateError`][authwire.MismatchingStateError]). ``token["userinfo"]`` holds the
         validated ID-token claims, with the UserInfo claims added. The token is saved in
-        the registry's token store for :meth:`user_client`. RFC 6749 §4.1.2, §10.12;
+        the registry's token store for
+        [`user_client()`][authwire.integrations.starlette.StarletteOAuth2App.user_client]. RFC 6749
+        §4.1.2, §10.12;
         OpenID Connect Core §3.1.3.7.
         """
         params = await _callback_params(request)
@@ -91,7 +93,7 @@ class StarletteOAuth2App(BaseRemoteApp):
         Renewed tokens are saved back to the token store. ``base_url`` is the
         registration's ``api_base_url``. Use it as ``async with await
         oauth.op.user_client(request) as client:``. Raises
-        :class:`~authwire.MissingTokenError` when no user is signed in.
+        [`MissingTokenError`][authwire.MissingTokenError] when no user is signed in.
         """
         return await self._user_client_async(_session(request), **kwargs)
 
@@ -113,6 +115,7 @@ class StarletteOAuth2App(BaseRemoteApp):
 
 
 class OAuth(BaseOAuth[StarletteOAuth2App]):
-    """The registry of a Starlette / FastAPI app's providers (see :class:`BaseOAuth`)."""
+    """The registry of a Starlette / FastAPI app's providers (see `BaseOAuth`)."""
 
     app_class = StarletteOAuth2App
+    """The class of each ``oauth.<name>``; a subclass may set its own."""

@@ -1,23 +1,25 @@
-"""What a provider plugin needs: :class:`Provider`, :class:`Quirk`, :class:`OAuth1Endpoints`
-and ``hookimpl``.
+"""What a provider plugin needs: [`Provider`][authwire.plugins.Provider],
+[`Quirk`][authwire.plugins.Quirk], [`OAuth1Endpoints`][authwire.plugins.OAuth1Endpoints] and
+``hookimpl``.
 
 ``from authwire.plugins import Provider, Quirk, hookimpl``. The registry itself is
-:mod:`authwire.providers`. ``hookimpl`` (and with it pluggy) is imported on first use, so
-importing this package to build a :class:`Provider` stays cheap.
+[`authwire.providers`][authwire.providers]. ``hookimpl`` (and with it pluggy) is imported on first
+use, so
+importing this package to build a [`Provider`][authwire.plugins.Provider] stays cheap.
 
 The modules, each depending only on those above it:
 
-- :mod:`~authwire.plugins.templates`: ``{placeholder}`` URLs and the values that fill them;
-- :mod:`~authwire.plugins.reserved`: names that belong to the clients, not to a provider;
-- :mod:`~authwire.plugins.features`: protocols, flows and quirks, for people;
-- :mod:`~authwire.plugins.oauth1`: the OAuth 1.0a endpoints and request-token checks;
-- :mod:`~authwire.plugins.validation`: checking a provider when it is built;
-- :mod:`~authwire.plugins.provider`: the :class:`Provider` value;
-- :mod:`~authwire.plugins.apply`: applying a provider to a client (``from_provider``);
-- :mod:`~authwire.plugins.hookspecs`, :mod:`~authwire.plugins.registry`: the plugins;
-- :mod:`~authwire.plugins.catalog`: what the installed plugins offer, for the docs.
+- `templates`: ``{placeholder}`` URLs and the values that fill them;
+- `reserved`: names that belong to the clients, not to a provider;
+- `features`: protocols, flows and quirks, for people;
+- `oauth1`: the OAuth 1.0a endpoints and request-token checks;
+- `validation`: checking a provider when it is built;
+- `provider`: the [`Provider`][authwire.plugins.Provider] value;
+- `apply`: applying a provider to a client (``from_provider``);
+- [`hookspecs`][authwire.plugins.hookspecs], `registry`: the plugins;
+- `catalog`: what the installed plugins offer, for the docs.
 
-The client classes import :mod:`~authwire.plugins.apply` when ``from_provider`` is called;
+The client classes import `apply` when ``from_provider`` is called;
 nothing here imports a client class.
 """
 
@@ -28,26 +30,38 @@ from typing import TYPE_CHECKING, Any
 
 from .features import FLOW_LABELS, PROTOCOL_LABELS, Quirk
 from .oauth1 import OAuth1Endpoints
-from .provider import Provider
+from .provider import Configure, Provider
 from .registry import ProviderConflictError, ProviderPluginWarning, UnknownProviderError
 
 if TYPE_CHECKING:
+    from .apply import add_response_hook, is_async_client, oauth2_engine
     from .hookspecs import hookimpl, hookspec
 
 __all__ = [
     "FLOW_LABELS",
     "PROTOCOL_LABELS",
+    "Configure",
     "OAuth1Endpoints",
     "Provider",
     "ProviderConflictError",
     "ProviderPluginWarning",
     "Quirk",
     "UnknownProviderError",
+    "add_response_hook",
     "hookimpl",
     "hookspec",
+    "is_async_client",
+    "oauth2_engine",
 ]
 
-_LAZY = {"hookimpl": ".hookspecs", "hookspec": ".hookspecs"}
+_LAZY = {
+    "hookimpl": ".hookspecs",
+    "hookspec": ".hookspecs",
+    # helpers for Provider.configure; apply is loaded when a client is first configured
+    "add_response_hook": ".apply",
+    "is_async_client": ".apply",
+    "oauth2_engine": ".apply",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,9 +1,9 @@
 """What the installed provider plugins offer, one entry per provider: the docs' provider table.
 
-The documentation builds its provider table from :func:`catalog` at build time, so that the
+The documentation builds its provider table from `catalog()` at build time, so that the
 table lists exactly the providers a ``pip install "authwire[...]"`` gives, with what each
-plugin says about itself (:attr:`~authwire.plugins.Provider.protocols`,
-:attr:`~authwire.plugins.Provider.flows`, :attr:`~authwire.plugins.Provider.quirks`).
+plugin says about itself ([`protocols`][authwire.plugins.Provider.protocols],
+[`flows`][authwire.plugins.Provider.flows], [`quirks`][authwire.plugins.Provider.quirks]).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CatalogEntry", "catalog", "flow_label", "protocol_label"]
 
-#: The core's distribution, whose extras install the plugins of this repository.
 CORE = "authwire"
+"""The core's distribution, whose extras install the plugins of this repository."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +35,8 @@ class CatalogEntry:
             for a provider registered at run time.
         install: what to install for it: ``authwire[google]`` when the core declares that
             extra, else the distribution's own name; ``None`` with no distribution.
-        protocols: protocol identifiers (see :func:`protocol_label`).
-        flows: flow identifiers (see :func:`flow_label`).
+        protocols: protocol identifiers (see `protocol_label()`).
+        flows: flow identifiers (see `flow_label()`).
         quirks: the quirks the plugin handles, each with its documentation URL.
     """
 

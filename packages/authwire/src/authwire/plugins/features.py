@@ -1,9 +1,10 @@
 """What a provider offers, told to people: its protocols, its flows and the quirks it handles.
 
-These fields of :class:`~authwire.plugins.Provider` change nothing in how a client behaves;
+These fields of [`Provider`][authwire.plugins.Provider] change nothing in how a client behaves;
 they describe the plugin, and the documentation's provider table is generated from them
-(see :mod:`authwire.plugins.catalog`), so the table says what the installed plugins say.
-Each :class:`Quirk` carries the URL of the provider's page that documents the behaviour.
+(see `authwire.plugins.catalog`), so the table says what the installed plugins say.
+Each [`Quirk`][authwire.plugins.features.Quirk] carries the URL of the provider's page that
+documents the behaviour.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ __all__ = [
     "derived_protocols",
 ]
 
-#: The protocols a provider may declare, and how the documentation names them.
 PROTOCOL_LABELS = MappingProxyType(
     {
         "oauth2": "OAuth 2.0",
@@ -39,9 +39,8 @@ PROTOCOL_LABELS = MappingProxyType(
         "oauth1": "OAuth 1.0a",
     }
 )
+"""The protocols a provider may declare, and how the documentation names them."""
 
-#: The flows authwire knows by name, and how the documentation names them. A plugin may
-#: declare others (a provider's own grant); the table shows those by their identifier.
 FLOW_LABELS = MappingProxyType(
     {
         "authorization_code": "authorization code",
@@ -61,10 +60,12 @@ FLOW_LABELS = MappingProxyType(
         "logout": "logout",
     }
 )
+"""The flows authwire knows by name, and how the documentation names them. A plugin may declare
+others (a provider's own grant); the table shows those by their identifier."""
 
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
-#: A quirk's summary is one line of the table, not a paragraph.
 MAX_SUMMARY = 160
+"""A quirk's summary is one line of the table, not a paragraph."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,8 @@ def _identifiers(owner: str, field: str, value: object) -> tuple[str, ...]:
 
 
 def check_protocols(owner: str, value: object) -> tuple[str, ...]:
-    """The declared protocols, each one of :data:`PROTOCOL_LABELS`."""
+    """The declared protocols, each one of
+    [`PROTOCOL_LABELS`][authwire.plugins.features.PROTOCOL_LABELS]."""
     protocols = _identifiers(owner, "protocols", value)
     for protocol in protocols:
         if protocol not in PROTOCOL_LABELS:
@@ -129,12 +131,13 @@ def check_protocols(owner: str, value: object) -> tuple[str, ...]:
 
 
 def check_flows(owner: str, value: object) -> tuple[str, ...]:
-    """The declared flows: identifiers, preferably those of :data:`FLOW_LABELS`."""
+    """The declared flows: identifiers, preferably those of
+    [`FLOW_LABELS`][authwire.plugins.features.FLOW_LABELS]."""
     return _identifiers(owner, "flows", value)
 
 
 def check_quirks(owner: str, value: object) -> tuple[Quirk, ...]:
-    """The declared quirks, each a :class:`Quirk`."""
+    """The declared quirks, each a [`Quirk`][authwire.plugins.features.Quirk]."""
     if isinstance(value, Quirk):
         value = (value,)
     if isinstance(value, str) or not isinstance(value, Iterable):
@@ -150,7 +153,7 @@ def derived_protocols(provider: Provider) -> tuple[str, ...]:
     """The protocols a provider speaks, read from its fields (when it declares none).
 
     OAuth 2 with an authorization, token or device endpoint or an issuer; OpenID Connect
-    with an issuer and a JWKS or the ``openid`` scope; OAuth 1.0a with :attr:`oauth1`.
+    with an issuer and a JWKS or the ``openid`` scope; OAuth 1.0a with `oauth1`.
     """
     protocols: list[str] = []
     if provider.issuer is not None or any(
@@ -171,7 +174,7 @@ def derived_flows(provider: Provider) -> tuple[str, ...]:
     """The flows a provider's endpoints imply (when it declares none).
 
     Only what the endpoints prove: a refresh token or a client credentials grant depends
-    on the provider's rules, which a plugin states in :attr:`~Provider.flows`.
+    on the provider's rules, which a plugin states in [`flows`][authwire.plugins.Provider.flows].
     """
     flows: list[str] = []
     if provider.authorization_endpoint is not None or (

@@ -19,7 +19,7 @@ name): one that fails to import, raises in a hook (``SystemExit`` included) or r
 something invalid is reported by name (see ``authwire.providers.errors()``) and skipped.
 A provider name is yours only if no other installed plugin registers it too: when two
 plugins claim one name, neither gets it and both are skipped (see
-:mod:`authwire.plugins.registry`), so pick a name that is clearly your provider's.
+`authwire.plugins.registry`), so pick a name that is clearly your provider's.
 """
 
 from __future__ import annotations
@@ -34,12 +34,13 @@ if TYPE_CHECKING:
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec", "register_providers"]
 
-#: The pluggy project name, and the entry point group plugins are found in.
 PROJECT_NAME = "authwire"
+"""The pluggy project name, and the entry point group plugins are found in."""
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
-#: Marks a plugin's implementation of a hook: ``@hookimpl def register_providers(register)``.
+"""Marks the hook specifications below; plugins implement them with `hookimpl`."""
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+"""Marks a plugin's implementation of a hook: ``@hookimpl def register_providers(register)``."""
 
 
 @hookspec
@@ -47,7 +48,7 @@ def register_providers(register: Callable[[Provider], None]) -> None:
     """Add the plugin's providers by calling ``register(provider)`` once for each.
 
     Args:
-        register: takes one :class:`~authwire.plugins.Provider`. It raises ``TypeError``
+        register: takes one [`Provider`][authwire.plugins.Provider]. It raises ``TypeError``
             for anything else and ``ValueError`` for an invalid name or one the plugin
             registers twice; either makes the whole plugin fail to load, so that a plugin
             is in or out as a unit. It may only be called while the hook runs.

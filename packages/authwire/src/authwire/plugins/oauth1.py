@@ -17,12 +17,12 @@ if TYPE_CHECKING:
 
 __all__ = ["SIGNATURE_HMAC_SHA1", "OAuth1Endpoints", "RequestTokenCheck", "request_token_hook"]
 
-#: RFC 5849 §3.4.2 (``authwire.SIGNATURE_HMAC_SHA1``; spelled here so that a provider,
-#: shared by every HTTP binding, imports none of them).
 SIGNATURE_HMAC_SHA1 = "HMAC-SHA1"
+"""RFC 5849 §3.4.2 (``authwire.SIGNATURE_HMAC_SHA1``; spelled here so that a provider, shared by
+every HTTP binding, imports none of them)."""
 
-#: Called with the decoded temporary-credentials response; raises to reject it.
 RequestTokenCheck = Callable[[Mapping[str, str]], None]
+"""Called with the decoded temporary-credentials response; raises to reject it."""
 
 _PORTS = {"http": 80, "https": 443}
 
@@ -46,7 +46,7 @@ class OAuth1Endpoints:
         access_token_url: the token request endpoint (§2.3).
         signature_method: the signature method the provider expects (``HMAC-SHA1``).
         request_token_checks: called in order with the decoded temporary-credentials
-            response; a check raises (an :class:`~authwire.OAuthError`, say) to reject it,
+            response; a check raises (an [`OAuthError`][authwire.OAuthError], say) to reject it,
             for example when ``oauth_callback_confirmed`` is not ``"true"``.
     """
 

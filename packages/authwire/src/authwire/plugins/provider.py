@@ -1,24 +1,28 @@
 """``Provider``: what authwire knows about one identity provider.
 
-A provider is a frozen value, checked when it is built (:mod:`authwire.plugins.validation`),
+A provider is a frozen value, checked when it is built (`authwire.plugins.validation`),
 so a typo in a plugin fails when the plugin is loaded, naming the field, and not at a user's
 first login. Applying it to a client is two steps, so that the client classes stay in charge
 of their constructors:
 
-1. :meth:`Provider.oauth2_kwargs` (or :meth:`~Provider.oauth1_kwargs`,
-   :meth:`~Provider.assertion_kwargs`) gives the constructor keyword arguments, the
-   caller's own arguments winning;
-2. :meth:`Provider.apply_oauth2` (or :meth:`~Provider.apply_oauth1`,
-   :meth:`~Provider.apply_assertion`) registers on the new client what a constructor
-   cannot take: compliance hooks, a preset client authentication method, default
-   authorization parameters (see :mod:`authwire.plugins.apply`).
+1. [`Provider.oauth2_kwargs()`][authwire.plugins.provider.Provider.oauth2_kwargs] (or
+   [`oauth1_kwargs()`][authwire.plugins.provider.Provider.oauth1_kwargs],
+   [`assertion_kwargs()`][authwire.plugins.provider.Provider.assertion_kwargs]) gives the
+   constructor keyword arguments, the caller's own arguments winning;
+2. [`Provider.apply_oauth2()`][authwire.plugins.provider.Provider.apply_oauth2] (or
+   [`apply_oauth1()`][authwire.plugins.provider.Provider.apply_oauth1],
+   [`apply_assertion()`][authwire.plugins.provider.Provider.apply_assertion]) registers on the new
+   client what a constructor cannot take: compliance hooks, a preset client authentication method,
+   default authorization parameters (see `authwire.plugins.apply`).
 
-:func:`~authwire.plugins.apply.from_provider` does both; the client classes'
+[`from_provider()`][authwire.plugins.apply.from_provider] does both; the client classes'
 ``from_provider`` class methods call it.
 
-URLs may contain ``{placeholders}`` (:mod:`authwire.plugins.templates`). Names listed in
-:attr:`Provider.parameters` are filled by :meth:`Provider.bind` (``tenant``, ``host``,
-``domain``, ...). Names listed in :attr:`Provider.issuer_claims` may appear only in the
+URLs may contain ``{placeholders}`` (`authwire.plugins.templates`). Names listed in
+[`Provider.parameters`][authwire.plugins.provider.Provider.parameters] are filled by
+[`Provider.bind()`][authwire.plugins.provider.Provider.bind] (``tenant``, ``host``,
+``domain``, ...). Names listed in
+[`Provider.issuer_claims`][authwire.plugins.provider.Provider.issuer_claims] may appear only in the
 issuer spellings: they are filled from an ID token's claims when an issuer is checked
 (``{tenantid}`` from ``tid``, as Microsoft's multi-tenant discovery document publishes it).
 
@@ -45,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ENDPOINT_FIELDS",
     "ClientAuthFactory",
+    "Configure",
     "Hook",
     "OAuth1Endpoints",
     "Provider",
@@ -53,11 +58,15 @@ __all__ = [
     "from_provider",
 ]
 
-#: A compliance hook (see :data:`authwire.auth.oauth2.HOOK_TYPES` for the call shapes).
 Hook = Callable[..., Any]
-#: Builds the preset client authentication method for a (bound) provider: an object with a
-#: ``name`` such as :class:`~authwire.PrivateKeyJWT`, or a ``(name, fn)`` pair.
+"""A compliance hook (see `authwire.auth.oauth2.HOOK_TYPES` for the call shapes)."""
 ClientAuthFactory = Callable[["Provider"], object]
+"""Builds the preset client authentication method for a (bound) provider: an object with a
+``name`` such as [`PrivateKeyJWT`][authwire.PrivateKeyJWT], or a ``(name, fn)`` pair."""
+Configure = Callable[[Any, Mapping[str, str]], None]
+"""Finishes a client that ``from_provider`` built: called with the client (any class and
+binding, sync or async) and the values the provider's ``parameters`` were bound with, for
+what needs the client itself (its ``client_id``, its secret, its httpx event hooks)."""
 
 
 def __getattr__(name: str) -> Any:
@@ -79,8 +88,15 @@ class Provider:
             letter or digit (``github``, ``microsoft``, ``x-oauth1``).
         title: the display name (``"GitHub"``), as the documentation shows it; defaults to
             ``name``.
-        authorization_endpoint: ... through ``end_session_endpoint``: the OAuth 2 / OpenID
-            endpoints (RFC 8414 / OpenID Discovery names); http(s) URLs.
+        authorization_endpoint: the OAuth 2 / OpenID endpoints, under their RFC 8414 /
+            OpenID Discovery names; http(s) URLs, ``None`` when the provider has none.
+        token_endpoint: where codes, refresh tokens and assertions become tokens.
+        revocation_endpoint: RFC 7009 token revocation.
+        introspection_endpoint: RFC 7662 token introspection.
+        userinfo_endpoint: OpenID Connect Core §5.3 UserInfo.
+        device_authorization_endpoint: RFC 8628 device authorization.
+        jwks_uri: the keys ID tokens are signed with.
+        end_session_endpoint: OpenID Connect RP-Initiated Logout.
         issuer: the issuer identifier: what RFC 9207 and ID-token checks compare with, and
             the base of OpenID discovery.
         accepted_issuers: other exact spellings of the issuer that tokens may carry
@@ -95,23 +111,28 @@ class Provider:
             client has a secret (``client_secret_post``, ``private_key_jwt``, ...).
         authorize_params: default parameters of every authorization URL
             (``{"access_type": "offline"}``); a call's own parameters win.
-        compliance_hooks: hook type (one of :data:`~authwire.auth.oauth2.HOOK_TYPES`) to
+        compliance_hooks: hook type (one of `HOOK_TYPES`) to
             the hooks to register, in order.
         code_challenge_method: the PKCE method (``"S256"``, ``"plain"`` or ``None``).
         oauth1: the OAuth 1.0a endpoints, for a provider that speaks it.
         client_auth: builds a preset client authentication method (a configured
-            :class:`~authwire.PrivateKeyJWT`, say) from the bound provider; it is registered
-            when the client uses ``token_endpoint_auth_method``.
+            [`PrivateKeyJWT`][authwire.PrivateKeyJWT], say) from the bound provider; it is
+            registered when the client uses ``token_endpoint_auth_method``.
+        configure: finishes the client ``from_provider`` built, after everything else:
+            ``configure(client, values)``, ``values`` the bound ``parameters`` (``{"tenant": ...}``,
+            defaults included); for a fix that needs the client itself (a header carrying its
+            ``client_id``, a hook keyed with its secret, an httpx event hook). It may raise; the
+            client is then closed.
         extra: free metadata for the plugin's own use (documentation URL, API base, ...).
         protocols: the protocols the plugin supports, from
-            :data:`~authwire.plugins.features.PROTOCOL_LABELS` (``"oauth2"``, ``"openid"``,
-            ``"oauth1"``); read from the endpoints when not given.
+            [`PROTOCOL_LABELS`][authwire.plugins.features.PROTOCOL_LABELS] (``"oauth2"``,
+            ``"openid"``, ``"oauth1"``); read from the endpoints when not given.
         flows: the flows the plugin offers (``"authorization_code"``, ``"refresh_token"``,
             ``"client_credentials"``, ``"device_code"``, ...; see
-            :data:`~authwire.plugins.features.FLOW_LABELS`); read from the endpoints when
+            [`FLOW_LABELS`][authwire.plugins.features.FLOW_LABELS]); read from the endpoints when
             not given.
         quirks: the provider's departures from the specifications that the plugin handles,
-            each a :class:`~authwire.plugins.Quirk` with the provider's documentation URL.
+            each a [`Quirk`][authwire.plugins.Quirk] with the provider's documentation URL.
 
     The last three describe the plugin (the documentation's provider table is generated
     from them); they do not change what a client does. Invalid values raise ``ValueError``
@@ -139,6 +160,7 @@ class Provider:
     code_challenge_method: str | None = "S256"
     oauth1: OAuth1Endpoints | None = None
     client_auth: ClientAuthFactory | None = None
+    configure: Configure | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     protocols: Sequence[str] = ()
     flows: Sequence[str] = ()
@@ -155,15 +177,39 @@ class Provider:
 
     @property
     def is_bound(self) -> bool:
-        """``True`` when no URL has a :attr:`parameters` placeholder left to fill."""
+        """``True`` when no URL has a [`parameters`][authwire.plugins.provider.Provider.parameters]
+        placeholder left to fill."""
         return not self.parameters
 
     def bind(self, **values: str) -> Provider:
-        """A copy with the :attr:`parameters` placeholders filled (defaults for the others).
+        """A copy with the [`parameters`][authwire.plugins.provider.Provider.parameters]
+        placeholders filled (defaults for the others).
 
         ``Provider.bind(tenant="contoso.onmicrosoft.com")``. A value is one host name or
         path segment. An unknown name, or a parameter without default and without value,
-        is a ``ValueError``. Issuer claim placeholders stay (see :meth:`accepts_issuer`).
+        is a ``ValueError``. Issuer claim placeholders stay (see
+        [`accepts_issuer()`][authwire.plugins.provider.Provider.accepts_issuer]).
+        """
+        filled = self.bound_values(**values)
+        if not filled:
+            return self
+        changes: dict[str, Any] = {"parameters": {}}
+        for endpoint in (*ENDPOINT_FIELDS, "issuer"):
+            value = getattr(self, endpoint)
+            if value is not None:
+                changes[endpoint] = substitute(value, filled)
+        changes["accepted_issuers"] = tuple(substitute(s, filled) for s in self.accepted_issuers)
+        if self.oauth1 is not None:
+            urls: dict[str, Any] = {
+                k: substitute(v, filled) for k, v in self.oauth1._urls().items()
+            }
+            changes["oauth1"] = dataclasses.replace(self.oauth1, **urls)
+        return dataclasses.replace(self, **changes)
+
+    def bound_values(self, **values: str) -> dict[str, str]:
+        """The value of each ``parameters`` placeholder that ``bind()`` fills.
+
+        ``values`` as ``bind()`` takes them, with the defaults added; the same errors.
         """
         unknown = sorted(set(values) - set(self.parameters))
         if unknown:
@@ -179,20 +225,7 @@ class Provider:
                     f"provider {self.name!r} needs {key}=: pass it to from_provider() or bind()"
                 )
             filled[key] = check_value(self.name, key, value)
-        if not filled:
-            return self
-        changes: dict[str, Any] = {"parameters": {}}
-        for endpoint in (*ENDPOINT_FIELDS, "issuer"):
-            value = getattr(self, endpoint)
-            if value is not None:
-                changes[endpoint] = substitute(value, filled)
-        changes["accepted_issuers"] = tuple(substitute(s, filled) for s in self.accepted_issuers)
-        if self.oauth1 is not None:
-            urls: dict[str, Any] = {
-                k: substitute(v, filled) for k, v in self.oauth1._urls().items()
-            }
-            changes["oauth1"] = dataclasses.replace(self.oauth1, **urls)
-        return dataclasses.replace(self, **changes)
+        return filled
 
     def _bound(self) -> Provider:
         return self if self.is_bound else self.bind()
@@ -234,7 +267,8 @@ class Provider:
         return frozenset(out)
 
     def accepts_issuer(self, iss: str, claims: Mapping[str, Any] | None = None) -> bool:
-        """Whether ``iss`` is one of :meth:`issuers` (an exact, case-sensitive match)."""
+        """Whether ``iss`` is one of [`issuers()`][authwire.plugins.provider.Provider.issuers] (an
+        exact, case-sensitive match)."""
         return isinstance(iss, str) and iss in self.issuers(claims)
 
     def issuer_policy(self) -> IssuerPolicy | None:
@@ -322,7 +356,8 @@ class Provider:
     def oauth1_kwargs(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Constructor arguments for ``OAuth1Client`` / ``AsyncOAuth1Client`` (RFC 5849).
 
-        ``signature_method`` and the three endpoint URLs from :attr:`oauth1`, so that the
+        ``signature_method`` and the three endpoint URLs from
+        [`oauth1`][authwire.plugins.provider.Provider.oauth1], so that the
         client's steps need no URL; ``overrides`` pass on and win.
         """
         oauth1 = self._require_oauth1()
@@ -339,7 +374,7 @@ class Provider:
     ) -> None:
         """Register on a new OAuth 2 client what its constructor cannot take.
 
-        See :func:`authwire.plugins.apply.apply_oauth2`.
+        See `authwire.plugins.apply.apply_oauth2()`.
         """
         from .apply import apply_oauth2
 
@@ -352,9 +387,11 @@ class Provider:
         apply_assertion(self, client)
 
     def apply_oauth1(self, client: EventHookClient) -> None:
-        """Install the :attr:`OAuth1Endpoints.request_token_checks` on a new OAuth 1 client.
+        """Install the request-token checks of [`oauth1`][authwire.plugins.Provider.oauth1] on a new
+        OAuth 1 client
+        ([`request_token_checks`][authwire.plugins.OAuth1Endpoints.request_token_checks]).
 
-        See :func:`authwire.plugins.apply.apply_oauth1`.
+        See `authwire.plugins.apply.apply_oauth1()`.
         """
         from .apply import apply_oauth1
 

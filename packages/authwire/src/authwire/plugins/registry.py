@@ -1,43 +1,44 @@
 """The provider registry: pluggy plugins found through the ``authwire`` entry point group.
 
-Nothing happens at import: pluggy and :mod:`importlib.metadata` are imported, and the
-entry points read, the first time the registry is used. Each entry point is then loaded,
-registered and asked for its providers on its own, so that one broken plugin — it fails to
-import, a hook raises (even ``SystemExit`` or another :class:`BaseException`; only
-:class:`KeyboardInterrupt` goes through), it registers something that is not a valid
-:class:`Provider`, or a name twice — is recorded in :meth:`ProviderRegistry.errors`,
-reported with a :class:`ProviderPluginWarning` naming it, and skipped, while the others
-load. (pluggy's ``load_setuptools_entrypoints`` stops at the first failure, which is why it
-is not used.) A plugin is in or out as a unit: none of a skipped plugin's providers is used.
+Nothing happens at import: pluggy and `importlib.metadata` are imported, and the entry
+points read, on first use. Each entry point is then loaded, registered and asked for its
+providers on its own, so that one broken plugin — it fails to import, a hook raises (even
+``SystemExit`` or another `BaseException`; only `KeyboardInterrupt` goes through), it
+registers something that is not a valid [`Provider`][authwire.plugins.registry.Provider], or
+a name twice — is recorded in
+[`ProviderRegistry.errors()`][authwire.plugins.registry.ProviderRegistry.errors], reported
+with a [`ProviderPluginWarning`][authwire.plugins.registry.ProviderPluginWarning] naming it,
+and skipped as a unit (none of its providers is used), while the others load. (pluggy's
+``load_setuptools_entrypoints`` stops at the first failure, which is why it is not used.)
 
-**Who gets a name.** The outcome never depends on the order in which Python happens to find
-the installed distributions (``sys.path`` order, or the order of a directory listing):
+**Who gets a name** never depends on the order in which Python finds the installed
+distributions (``sys.path`` order, or the order of a directory listing):
 
-* entry points are loaded in a fixed order — by normalized distribution name, then entry
-  point name, then value — so that their side effects and their errors come in that order;
-* the providers of every plugin are collected first and only then registered, and a
-  provider name that *two or more* plugins claim is a **conflict**: it is given to none of
-  them. Each of those plugins is skipped (it names the other in its warning and in
-  :meth:`~ProviderRegistry.errors`), and looking the name up raises
-  :class:`ProviderConflictError`, which names every claimant and how to settle it. No order
-  decides between them, because any order is one that installing a package can change: a
-  buggy or hostile package must never take ``google`` over by being installed next to
+* entry points load in a fixed order — by normalized distribution name, entry point name,
+  then value — so that their side effects and their errors come in that order;
+* every plugin's providers are collected before any is registered, and a provider name that
+  *two or more* plugins claim is a **conflict**: none of them gets it. Each is skipped
+  (naming the other in its warning and in `errors()`), and looking the name up raises
+  [`ProviderConflictError`][authwire.plugins.registry.ProviderConflictError], naming every
+  claimant and how to settle it. Installing a package can change any order: a buggy or
+  hostile package must never take ``google`` over by being installed next to
   ``authwire-google``. Refusing both is loud and safe; silently keeping either is not;
 * two distributions declaring the same entry point name (a plugin's identity in warnings,
-  in :meth:`~ProviderRegistry.errors` and in pluggy) is a conflict too: neither is loaded;
+  in `errors()` and in pluggy) is a conflict too: neither is loaded;
 * one object loaded by two entry points is registered once, under the first of them.
 
-Settling a conflict is explicit: uninstall one of the plugins, or register the provider you
-want with :meth:`ProviderRegistry.register` (a name in conflict is free for that), or pass
-the :class:`Provider` itself to ``from_provider``. Run-time registrations are explicit user
-code: one never replaces a registered name unless it says ``replace=True``.
+Settle a conflict explicitly: uninstall one of the plugins, register the provider you want
+with [`ProviderRegistry.register()`][authwire.plugins.registry.ProviderRegistry.register] (a
+name in conflict is free for that), or pass the `Provider` itself to ``from_provider``. A
+run-time registration never replaces a registered name unless it says ``replace=True``.
 
 A plugin must not use the registry while the registry loads it (at import, or in its hook):
-what it would see would depend on the load order, so that raises ``RuntimeError`` and the
-plugin is skipped.
+what it saw would depend on the load order, so that raises ``RuntimeError`` and the plugin
+is skipped.
 
-The registry is thread-safe: it is built, changed and read under one lock, and
-:meth:`~ProviderRegistry.reload` builds the new state before anyone can see it.
+The registry is thread-safe: built, changed and read under one lock;
+[`reload()`][authwire.plugins.registry.ProviderRegistry.reload] builds the new state before
+anyone can see it.
 """
 
 from __future__ import annotations
@@ -74,9 +75,13 @@ class ProviderPluginWarning(UserWarning):
 class UnknownProviderError(LookupError):
     """No provider has this name. The message lists the installed ones.
 
-    A :class:`LookupError` (catch it as one), not a :class:`KeyError`, whose ``str()``
-    would show the message quoted, nor a :class:`ValueError`: the name is well formed,
-    it is just not installed.
+    A `LookupError` (catch it as one), not a `KeyError`, whose ``str()`` would show the
+    message quoted, nor a `ValueError`: the name is well formed, it is just not installed.
+
+    Args:
+        name: the name looked up, as given.
+        installed: the names there are, so the message can suggest the right one.
+        failed: the plugins that failed to load: the one wanted may be among them.
     """
 
     def __init__(self, name: str, installed: Iterable[str], failed: Iterable[str] = ()) -> None:
@@ -98,9 +103,13 @@ class UnknownProviderError(LookupError):
 class ProviderConflictError(UnknownProviderError):
     """More than one installed plugin provides this name, so none of them gets it.
 
-    An :class:`UnknownProviderError` (and so a :class:`LookupError`): there is no provider
-    to use under that name. ``claimants`` describes each plugin that claims it, with its
-    distribution.
+    An `UnknownProviderError` (and so a `LookupError`): no provider has that name.
+
+    Args:
+        name: the name looked up.
+        claimants: each plugin that claims it, with its distribution, to uninstall one.
+        installed: the names there are.
+        failed: the plugins that failed to load.
     """
 
     def __init__(
@@ -132,8 +141,7 @@ class _Entry:
 
 @dataclass(slots=True)
 class _Loaded:
-    """An entry point plugin, registered in pluggy and asked for its providers; its
-    providers are not in the registry yet."""
+    """An entry point plugin, registered in pluggy and asked; its providers not yet added."""
 
     name: str
     described: str
@@ -151,7 +159,7 @@ class _State:
 
 
 class ProviderRegistry:
-    """Providers by name, from installed plugins and from :meth:`register`.
+    """Providers by name, from installed plugins and from `register()`.
 
     Args:
         group: the entry point group to read plugins from.
@@ -192,9 +200,7 @@ class ProviderRegistry:
     def _build(self) -> tuple[_State, list[tuple[str, str]]]:
         """Load every entry point into a new state; return it and the failures, in order.
 
-        Call with the lock held. Nothing is visible to other threads until the caller
-        publishes the state.
-        """
+        Call with the lock held; other threads see nothing until the caller publishes it."""
         import pluggy
 
         from . import hookspecs
@@ -223,8 +229,7 @@ class ProviderRegistry:
         return state, list(state.errors.items())
 
     def _read_entry_points(self) -> tuple[list[Any], dict[str, str]]:
-        """The group's entry points, in load order, and the distributions whose entry points
-        could not be read (distribution → why)."""
+        """The group's entry points, in load order, and the unreadable ones' distributions."""
         import importlib.metadata
 
         problems: dict[str, str] = {}
@@ -259,8 +264,7 @@ class ProviderRegistry:
         return any(line.strip() == f"[{self._group}]" for line in text.splitlines())
 
     def _load_entry_point(self, state: _State, entry_point: Any) -> _Loaded | None:
-        """Import, register and ask one entry point plugin; record its failure in
-        ``state.errors`` and return ``None`` if anything goes wrong."""
+        """Import, register and ask one entry point plugin; ``None`` (and why, in errors) if not."""
         name = str(entry_point.name)
         try:
             plugin = entry_point.load()
@@ -323,10 +327,10 @@ class ProviderRegistry:
         """The provider called ``name`` (case-insensitive).
 
         Raises:
-            UnknownProviderError: no provider has that name (a :class:`LookupError` whose
+            UnknownProviderError: no provider has that name (a `LookupError` whose
                 message lists the installed names);
-            ProviderConflictError: (an :class:`UnknownProviderError`) more than one
-                installed plugin claims the name, so none of them has it;
+            ProviderConflictError: (an `UnknownProviderError`) more than one installed
+                plugin claims the name, so none of them has it;
             TypeError: ``name`` is not a str.
         """
         if not isinstance(name, str):
@@ -347,7 +351,7 @@ class ProviderRegistry:
     def register(
         self, plugin: Provider | object, *, name: str | None = None, replace: bool = False
     ) -> tuple[str, ...]:
-        """Add a :class:`Provider`, or a plugin (a module or object with ``@hookimpl``
+        """Add a `Provider`, or a plugin (a module or object with ``@hookimpl``
         ``register_providers``) and all the providers it registers; return their names.
 
         ``name`` names a plugin (by default pluggy's canonical name: the module's name).
@@ -401,7 +405,7 @@ class ProviderRegistry:
         ``None`` for a provider registered at run time.
 
         Raises:
-            UnknownProviderError: as :meth:`get`.
+            UnknownProviderError: as [`get()`][authwire.plugins.registry.ProviderRegistry.get].
         """
         self.get(name)
         with self._lock:
@@ -494,8 +498,7 @@ def _check_hook_outcome(plugin_name: str, outcome: object) -> None:
 
 
 def _admit(state: _State, loaded: list[_Loaded]) -> None:
-    """Add the providers of the loaded plugins, except the names two of them claim: those
-    go to neither, and every plugin claiming one is skipped."""
+    """Add the loaded plugins' providers, but no name two claim: each claimant is skipped."""
     claims: dict[str, list[_Loaded]] = {}
     for item in loaded:
         for key in item.providers:
@@ -687,7 +690,7 @@ _DEFAULT_LOCK = threading.Lock()
 
 
 def default_registry() -> ProviderRegistry:
-    """The process-wide registry behind :mod:`authwire.providers`."""
+    """The process-wide registry behind [`authwire.providers`][authwire.providers]."""
     global _DEFAULT
     if _DEFAULT is None:
         with _DEFAULT_LOCK:

@@ -21,12 +21,11 @@ __all__ = [
     "is_reserved_parameter",
 ]
 
-#: A provider (registry) name: ``github``, ``x-oauth1``.
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
-#: A provider parameter or issuer claim placeholder name: ``tenant``, ``user_pool_id``.
+"""A provider (registry) name: ``github``, ``x-oauth1``."""
 PARAMETER = re.compile(r"[a-z][a-z0-9_]*")
+"""A provider parameter or issuer claim placeholder name: ``tenant``, ``user_pool_id``."""
 
-#: The constructor parameters of the HTTP clients authwire binds (httpx 0.27-0.29, httpx2).
 HTTP_CLIENT_ARGUMENTS = frozenset(
     {
         "auth",
@@ -52,9 +51,8 @@ HTTP_CLIENT_ARGUMENTS = frozenset(
         "default_encoding",
     }
 )
+"""The constructor parameters of the HTTP clients authwire binds (httpx 0.27-0.29, httpx2)."""
 
-#: The client classes own these: an authorization URL gets them from the client, not from a
-#: provider's defaults.
 CLIENT_MANAGED_PARAMS = frozenset(
     {
         "client_id",
@@ -70,9 +68,9 @@ CLIENT_MANAGED_PARAMS = frozenset(
         "request_uri",
     }
 )
+"""The client classes own these: an authorization URL gets them from the client, not from a
+provider's defaults."""
 
-#: Constructor arguments of the client classes and engines: a provider parameter with one of
-#: these names could never be told apart from the client's own argument in from_provider().
 CLIENT_ARGUMENTS = frozenset(
     {
         "client_id",
@@ -110,6 +108,8 @@ CLIENT_ARGUMENTS = frozenset(
         "clock",
     }
 )
+"""Constructor arguments of the client classes and engines: a provider parameter with one of these
+names could never be told apart from the client's own argument in from_provider()."""
 
 
 def is_reserved_parameter(name: str) -> bool:

@@ -28,7 +28,7 @@ _UNSAFE_VALUE = re.compile(r"[/?#@\\{}%\s]")
 
 
 def invalid(provider: str, message: str) -> ValueError:
-    """The error a bad :class:`~authwire.plugins.Provider` field raises, naming the provider."""
+    """The error a bad [`Provider`][authwire.plugins.Provider] field raises, naming the provider."""
     return ValueError(f"invalid provider {provider!r}: {message}")
 
 
@@ -76,7 +76,7 @@ def check_template(owner: str, name: str, value: object, allowed: Iterable[str])
 
 
 def check_url(owner: str, name: str, value: object, allowed: Iterable[str]) -> str:
-    """:func:`check_template`, and the value is an ``http(s)`` URL with a host."""
+    """`check_template()`, and the value is an ``http(s)`` URL with a host."""
     url = check_template(owner, name, value, allowed)
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:

@@ -1,9 +1,9 @@
-"""Checking a :class:`~authwire.plugins.Provider` when it is built.
+"""Checking a [`Provider`][authwire.plugins.Provider] when it is built.
 
 A provider is checked once, when it is constructed, so that a typo in a plugin fails when the
 plugin is loaded, with a ``ValueError`` naming the provider and the field, and not at a user's
-first sign-in. :func:`validate` also normalizes: sequences become tuples, mappings read-only
-views, and the descriptive fields (:mod:`authwire.plugins.features`) get their defaults.
+first sign-in. `validate()` also normalizes: sequences become tuples, mappings read-only
+views, and the descriptive fields (`authwire.plugins.features`) get their defaults.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ENDPOINT_FIELDS", "validate"]
 
-#: The OAuth 2 endpoint fields of :class:`Provider`, in the order they are passed on.
 ENDPOINT_FIELDS = (
     "authorization_endpoint",
     "token_endpoint",
@@ -40,6 +39,7 @@ ENDPOINT_FIELDS = (
     "jwks_uri",
     "end_session_endpoint",
 )
+"""The OAuth 2 endpoint fields of :class:`Provider`, in the order they are passed on."""
 
 _CODE_CHALLENGE_METHODS = ("S256", "plain", None)
 
@@ -96,6 +96,8 @@ def validate(provider: Provider) -> None:
                 name,
                 "client_auth needs token_endpoint_auth_method: the name of the method it builds",
             )
+    if provider.configure is not None and not callable(provider.configure):
+        raise invalid(name, "configure must be callable (client, values) or None")
     if not isinstance(provider.extra, Mapping):
         raise invalid(name, "extra must be a mapping")
     set_("extra", MappingProxyType(dict(provider.extra)))

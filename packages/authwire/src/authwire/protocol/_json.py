@@ -1,11 +1,11 @@
 """JSON a server sent: parsed, and its numbers read, with one typed failure for hostile input.
 
 ``json.loads`` alone lets a hostile body escape as a foreign exception: 100,000 nested arrays
-raise :class:`RecursionError`, ``NaN`` and ``Infinity`` parse as floats that every time
+raise `RecursionError`, ``NaN`` and ``Infinity`` parse as floats that every time
 check then accepts, a 400-digit integer overflows the first ``float()`` it meets, and a
-``"\\ud800"`` escape makes a string that raises :class:`UnicodeEncodeError` wherever it is
+``"\\ud800"`` escape makes a string that raises `UnicodeEncodeError` wherever it is
 sent on (a header, a form body). Every module that reads a server's JSON goes through
-:func:`loads`, and every number it reads through :func:`finite_number`.
+`loads()`, and every number it reads through `finite_number()`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 __all__ = ["MAX_NUMBER", "finite_number", "loads"]
 
-#: Numbers beyond this (about 3e11 years in seconds) are no one's expiry or interval.
 MAX_NUMBER = 1e19
+"""Numbers beyond this (about 3e11 years in seconds) are no one's expiry or interval."""
 
 
 def _refuse_constant(name: str) -> Any:
@@ -25,7 +25,7 @@ def _refuse_constant(name: str) -> Any:
 
 
 def loads(data: bytes | str) -> Any:
-    """Parse JSON, raising :class:`ValueError` for anything that is not plain JSON.
+    """Parse JSON, raising `ValueError` for anything that is not plain JSON.
 
     Too deep nesting, the non-standard ``NaN``/``Infinity`` constants (RFC 8259 §6 has no
     such numbers) and strings with unpaired surrogates (RFC 7493 §2.1; RFC 8259 §8.2 calls
@@ -71,7 +71,7 @@ def _has_lone_surrogate(value: Any) -> bool:
 
 
 def finite_number(value: Any) -> float | None:
-    """``value`` as a finite float of at most :data:`MAX_NUMBER` in size, else ``None``.
+    """``value`` as a finite float of at most `MAX_NUMBER` in size, else ``None``.
 
     Accepts JSON numbers and numeric strings (some providers send ``"3600"``); booleans,
     NaN, infinities, overflowing and absurdly large values are not numbers here.

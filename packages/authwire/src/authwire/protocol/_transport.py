@@ -9,7 +9,9 @@ import os
 from .._compat import URL
 from .._exceptions import InsecureTransportError
 
-__all__ = ["INSECURE_TRANSPORT_ENV", "check_transport", "is_loopback_host"]
+__all__ = ["INSECURE_TRANSPORT_ENV", "check_transport", "is_loopback_host", "is_loopback_url"]
+
+_LOOPBACK_HOSTS: dict[str, bool] = {}
 
 #: Set to ``1`` to allow plain ``http://`` to any host (development only).
 INSECURE_TRANSPORT_ENV = "AUTHWIRE_INSECURE_TRANSPORT"
@@ -25,6 +27,26 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: URL) -> bool:
+    """Whether ``url``'s host is a loopback one (any scheme), for the request hot path.
+
+    Reads the host as parsed (httpx's and httpx2's ``URL`` keep it), skipping the IDNA
+    decoding of ``URL.host``: an internationalised name is never an IP address, and its
+    ``.localhost`` suffix stays as it is in the encoded form. Answers are remembered per
+    host (a bounded table: hosts past it are checked each time).
+    """
+    try:
+        host: str = url._uri_reference.host
+    except AttributeError:
+        host = url.host
+    known = _LOOPBACK_HOSTS.get(host)
+    if known is None:
+        known = is_loopback_host(host)
+        if len(_LOOPBACK_HOSTS) < 256:
+            _LOOPBACK_HOSTS[host] = known
+    return known
 
 
 def check_transport(url: str | URL, *, allow_insecure: bool = False, what: str = "URL") -> None:

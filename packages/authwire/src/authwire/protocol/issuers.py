@@ -1,6 +1,6 @@
 """Which ``iss`` values are the provider's: the issuer policy of ID-token validation.
 
-Kept apart from :mod:`authwire.protocol.oidc_core` because it touches no HTTP type: provider
+Kept apart from `authwire.protocol.oidc_core` because it touches no HTTP type: provider
 plugins build policies, and plugins are shared by every HTTP binding.
 """
 
@@ -14,6 +14,8 @@ from typing import Any, Final
 __all__ = ["TENANT_PLACEHOLDER", "IssuerPolicy"]
 
 TENANT_PLACEHOLDER: Final = "{tenantid}"
+"""Where a multi-tenant issuer template takes the token's tenant (Microsoft's spelling, as
+its discovery document publishes it)."""
 
 _TENANT_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
@@ -30,9 +32,10 @@ class IssuerPolicy:
         alternatives: other spellings the provider is known to use for the same issuer,
             declared one by one (Google signs with both ``https://accounts.google.com`` and
             ``accounts.google.com``).
-        tenant_claim: the claim that fills :data:`TENANT_PLACEHOLDER` in a template;
-            ``None`` compares every value literally, placeholder included (what a plain
-            ``str`` issuer given to :func:`validate_id_token` means).
+        tenant_claim: the claim that fills
+            [`TENANT_PLACEHOLDER`][authwire.protocol.issuers.TENANT_PLACEHOLDER] in a template;
+            ``None`` compares every value literally, placeholder included (what a plain ``str``
+            issuer given to `validate_id_token()` means).
         tenants: when given, the only tenant identifiers a template may be filled with.
 
     ``issuer`` and each alternative may contain ``{tenantid}`` once (Microsoft's multi-tenant

@@ -1,16 +1,16 @@
 """OAuth 1.0a, sans-IO: signing requests and reading token responses (RFC 5849).
 
-Nothing here opens a socket. The signing step takes an :class:`httpx.Request` and returns it
-signed; the token steps build URLs and read :class:`httpx.Response` objects. The shells in
+Nothing here opens a socket. The signing step takes an ``httpx.Request`` and returns it
+signed; the token steps build URLs and read ``httpx.Response`` objects. The shells in
 ``authwire.auth.oauth1`` and ``authwire.client.oauth1`` drive these functions.
 
-The hot path is :func:`sign_request`. Everything that does not change between two requests
-is worked out once, when an :class:`OAuth1Signer` is built: the signature method is looked up,
+The hot path is ``sign_request``. Everything that does not change between two requests
+is worked out once, when an ``OAuth1Signer`` is built: the signature method is looked up,
 an RSA key is loaded, the HMAC key ``escape(client_secret) & escape(token_secret)`` is encoded,
 and the constant ``oauth_*`` pairs are percent-encoded. A request then costs one parse of its
 query (and form body), one sort, one join and one MAC.
 
-Signature methods live in a registry (:func:`register_signature_method`), so a provider that
+Signature methods live in a registry (``register_signature_method``), so a provider that
 wants ``HMAC-SHA512`` or something stranger can add it without touching this module.
 
 Plain ``http://`` is accepted for any host: OAuth 1 signatures do not rely on TLS for their
@@ -86,14 +86,22 @@ __all__ = [
 ]
 
 SIGNATURE_HMAC_SHA1 = "HMAC-SHA1"
+"""HMAC-SHA1 keyed with the client and token secrets, the default. RFC 5849 §3.4.2."""
 SIGNATURE_HMAC_SHA256 = "HMAC-SHA256"
+"""HMAC-SHA1's construction with SHA-256: not in RFC 5849, but some servers require it."""
 SIGNATURE_RSA_SHA1 = "RSA-SHA1"
+"""RSASSA-PKCS1-v1_5 with SHA-1 and the client's RSA key (``rsa_key=``). RFC 5849 §3.4.3."""
 SIGNATURE_RSA_SHA256 = "RSA-SHA256"
+"""RSA-SHA1's construction with SHA-256: not in RFC 5849, but some servers require it."""
 SIGNATURE_PLAINTEXT = "PLAINTEXT"
+"""The secrets themselves, no signature: only over TLS. RFC 5849 §3.4.4."""
 
 SIGNATURE_TYPE_HEADER = "HEADER"
+"""The protocol parameters in the ``Authorization`` header, the default. RFC 5849 §3.5.1."""
 SIGNATURE_TYPE_QUERY = "QUERY"
+"""The protocol parameters in the URL's query string. RFC 5849 §3.5.3."""
 SIGNATURE_TYPE_BODY = "BODY"
+"""The protocol parameters in a form-encoded body. RFC 5849 §3.5.2."""
 _SIGNATURE_TYPES = frozenset({SIGNATURE_TYPE_HEADER, SIGNATURE_TYPE_QUERY, SIGNATURE_TYPE_BODY})
 
 CONTENT_TYPE_FORM_URLENCODED = "application/x-www-form-urlencoded"
@@ -134,7 +142,7 @@ def _escape_uri(uri: str) -> str:
 
 
 def unescape(value: str) -> str:
-    """Undo :func:`escape` (``+`` is left alone: it is not a space here). RFC 5849 §3.6."""
+    """Undo ``escape`` (``+`` is left alone: it is not a space here). RFC 5849 §3.6."""
     return unquote(value, errors="strict")
 
 
@@ -376,7 +384,7 @@ def register_signature_method(
 
 
 def unregister_signature_method(name: str) -> None:
-    """Remove a signature method added by :func:`register_signature_method`. RFC 5849 §3.4."""
+    """Remove a signature method added by ``register_signature_method``. RFC 5849 §3.4."""
     _METHODS.pop(name, None)
 
 
@@ -427,7 +435,7 @@ class OAuth1Signer:
     """Signs requests for one client and, optionally, one token; immutable.
 
     Built once (the signature method is resolved and an RSA key loaded here); a new token gives
-    a new signer through :meth:`with_token`, which keeps the loaded key. ``repr()`` shows no
+    a new signer through ``with_token``, which keeps the loaded key. ``repr()`` shows no
     secret. RFC 5849 §3.
     """
 
@@ -671,7 +679,7 @@ def _parse_token_body(content: bytes) -> tuple[dict[str, Any] | None, str | None
     The body is UTF-8 (RFC 5849 §3.6 encodes every parameter as UTF-8), decoded here rather
     than by httpx, whose ``response.text`` raises on a hostile ``charset``. A parameter sent
     twice makes the response ambiguous: it is refused rather than read as the first or
-    the last. JSON (some servers answer with it) is parsed by :func:`_json.loads`.
+    the last. JSON (some servers answer with it) is parsed by ``_json.loads``.
     """
     try:
         text = content.decode("utf-8").strip()
@@ -708,8 +716,8 @@ def process_token_response(response: Response) -> OAuth1Token:
 
     The body is form-encoded UTF-8 (JSON is accepted too) and must carry ``oauth_token``. An
     HTTP error, an OAuth error body, a body without a token, one that is not UTF-8 or that
-    repeats a parameter raises :class:`TokenResponseError` with the status and a secret-free
-    excerpt (field names, never values). RFC 5849 §2.1, §2.3, §3.6.
+    repeats a parameter raises [`TokenResponseError`][authwire.TokenResponseError] with the
+    status and a secret-free excerpt (field names, never values). RFC 5849 §2.1, §2.3, §3.6.
     """
     fields, problem = _parse_token_body(response.content)
     status = response.status_code
@@ -758,7 +766,7 @@ def build_authorization_url(url: str | URL, token: str, params: Mapping[str, Any
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-#: Callback parameters whose value :func:`parse_authorization_response` acts on (with the
+#: Callback parameters whose value ``parse_authorization_response`` acts on (with the
 #: ``oauth_*`` ones): each may appear once.
 _CALLBACK_SINGLE = frozenset({"denied", "error", "error_description", "error_uri"})
 
@@ -767,7 +775,8 @@ def parse_authorization_response(url: str | URL) -> dict[str, str]:
     """Read the redirect back from the authorization step into a dict.
 
     Expect ``oauth_token`` and ``oauth_verifier``. A ``denied`` parameter (as Twitter/X sends)
-    or an ``error`` parameter raises :class:`AuthorizationResponseError`. So does a URL that
+    or an ``error`` parameter raises
+    [`AuthorizationResponseError`][authwire.AuthorizationResponseError]. So does a URL that
     cannot be parsed, percent-encoded bytes that are not UTF-8 (RFC 5849 §3.6), or an
     ``oauth_*``, ``denied`` or ``error*`` parameter given twice: which of the two was meant
     is unknowable, and an attacker who can add to the URL chooses. RFC 5849 §2.2.

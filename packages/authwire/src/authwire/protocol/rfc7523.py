@@ -8,9 +8,9 @@ One signed JWT, two uses (RFC 7523):
 * the JWT-bearer authorization grant, where a signed assertion is exchanged for an access
   token, as a "service account" does (RFC 7523 §2.1).
 
-Both sign through :class:`JWTAssertion`. It imports the key once, settles ``alg`` once (and
-refuses a key that cannot sign with it), and builds the JWS header once; each assertion
-then costs a claims dict, a random ``jti`` and one joserfc signature.
+Both sign through [`JWTAssertion`][authwire.rfc7523.JWTAssertion]. It imports the key once,
+settles ``alg`` once (and refuses a key that cannot sign with it), and builds the JWS header
+once; each assertion then costs a claims dict, a random ``jti`` and one joserfc signature.
 
 Keys may be PEM (``str`` or ``bytes``, optionally encrypted), a JWK ``dict``, a joserfc key
 or a ``cryptography`` private key. ``alg`` is inferred from the key when not given:
@@ -40,6 +40,7 @@ import secrets
 import time
 from collections.abc import Hashable, Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote_plus
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -75,9 +76,15 @@ __all__ = [
 ]
 
 CLIENT_SECRET_JWT = "client_secret_jwt"
+"""The ``token_endpoint_auth_method`` of [`ClientSecretJWT`][authwire.rfc7523.ClientSecretJWT].
+OpenID Connect Core §9."""
 PRIVATE_KEY_JWT = "private_key_jwt"
+"""The ``token_endpoint_auth_method`` of [`PrivateKeyJWT`][authwire.rfc7523.PrivateKeyJWT].
+OpenID Connect Core §9."""
 JWT_BEARER_CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+"""The ``client_assertion_type`` sent beside a client assertion. RFC 7523 §2.2."""
 JWT_BEARER_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+"""The ``grant_type`` that trades a signed assertion for an access token. RFC 7523 §2.1."""
 
 SigningKey = OctKey | RSAKey | ECKey | OKPKey
 KeyInput = str | bytes | Mapping[str, Any] | SigningKey | PrivateKeyTypes
@@ -97,6 +104,9 @@ _PER_ASSERTION_CLAIMS = frozenset({"jti", "iat", "exp"})
 _JTI_BYTES = 16  # 128 random bits, 22 characters
 _PROBE_CLAIMS = {"iss": "authwire", "aud": "authwire", "iat": 0, "exp": 1, "jti": "probe"}
 _CACHE_SIZE = 8
+#: The form parameters client authentication by assertion sets. RFC 7523 §2.2.
+_ASSERTION_PARAMS = frozenset({"client_id", "client_assertion_type", "client_assertion"})
+_ENCODED_ASSERTION_TYPE = quote_plus(JWT_BEARER_CLIENT_ASSERTION_TYPE)
 
 
 class _OneAlgorithm(JWSRegistry):
@@ -412,7 +422,9 @@ class Audience(enum.Enum):
     """
 
     TOKEN_ENDPOINT = "token_endpoint"
+    """The token endpoint URL, the audience RFC 7523 §3 names."""
     ISSUER = "issuer"
+    """The authorization server's issuer identifier, for servers that refuse any other."""
 
 
 def _cache_key(secret: object) -> Hashable:
@@ -424,9 +436,21 @@ def _cache_key(secret: object) -> Hashable:
 
 
 class _JWTClientAuth:
-    """The shared part of ``client_secret_jwt`` and ``private_key_jwt``."""
+    """The shared part of ``client_secret_jwt`` and ``private_key_jwt``.
+
+    Args:
+        token_endpoint: the ``aud`` of every assertion; the request URL when ``None``.
+        claims: extra claims for every assertion (not ``jti``, ``iat`` or ``exp``).
+        headers: extra JWS header members; ``headers["alg"]`` wins over ``alg``.
+        alg: the JWS algorithm; the subclass's default when ``None``.
+        audience: a fixed ``aud`` string, or an [`Audience`][authwire.rfc7523.Audience].
+        expires_in: seconds from ``iat`` to ``exp``.
+        include_client_id: also send ``client_id`` in the body.
+        clock: returns the time in seconds since the epoch; for tests.
+    """
 
     name: ClassVar[str]
+    """The ``token_endpoint_auth_method`` this method is registered under."""
 
     def __init__(
         self,
@@ -510,12 +534,8 @@ class _JWTClientAuth:
             expires_in=self.expires_in,
             now=self._clock(),
         )
-        params: dict[str, str] = {}
-        if self.include_client_id:
-            params["client_id"] = client_id
-        params["client_assertion_type"] = JWT_BEARER_CLIENT_ASSERTION_TYPE
-        params["client_assertion"] = assertion
-        return uri, headers, add_form_params(body, params)
+        client_id_param = client_id if self.include_client_id else None
+        return uri, headers, _with_assertion(body, client_id_param, assertion)
 
     def __repr__(self) -> str:
         shown = repr(self.audience) if isinstance(self.audience, str) else str(self.audience)
@@ -523,6 +543,33 @@ class _JWTClientAuth:
             f"{type(self).__name__}(token_endpoint={self.token_endpoint!r}, alg={self.alg!r}, "
             f"audience={shown}, expires_in={self.expires_in})"
         )
+
+
+def _with_assertion(body: str, client_id: str | None, assertion: str) -> str:
+    """``body`` with ``client_id`` (unless ``None``), ``client_assertion_type`` and
+    ``client_assertion`` set, as ``add_form_params`` would. RFC 7523 §2.2.
+
+    The common case costs a few string joins instead of parsing and re-encoding the whole
+    form: a body whose fields are none of the three (and whose names hold no escapes) is
+    kept as it is, the assertion type is encoded once, and a compact JWS (base64url and
+    dots, RFC 7515 §7.1) needs no escaping. Any other body takes the general path.
+    """
+    if body:
+        for part in body.split("&"):
+            name = part.partition("=")[0]
+            if not part or name in _ASSERTION_PARAMS or "%" in name:
+                params: dict[str, str] = {}
+                if client_id is not None:
+                    params["client_id"] = client_id
+                params["client_assertion_type"] = JWT_BEARER_CLIENT_ASSERTION_TYPE
+                params["client_assertion"] = assertion
+                return add_form_params(body, params)
+        head = body + "&"
+    else:
+        head = ""
+    if client_id is not None:
+        head += f"client_id={quote_plus(client_id)}&"
+    return f"{head}client_assertion_type={_ENCODED_ASSERTION_TYPE}&client_assertion={assertion}"
 
 
 class ClientSecretJWT(_JWTClientAuth):
@@ -533,8 +580,9 @@ class ClientSecretJWT(_JWTClientAuth):
         claims: extra claims for every assertion (not ``jti``, ``iat`` or ``exp``).
         headers: extra JWS header members; ``headers["alg"]`` wins over ``alg``.
         alg: ``HS256`` (default), ``HS384`` or ``HS512``.
-        audience: a fixed ``aud`` string, or :class:`Audience` ``ISSUER`` to address the
-            authorization server's issuer identifier instead of the token endpoint.
+        audience: a fixed ``aud`` string, or
+            [`Audience.ISSUER`][authwire.rfc7523.Audience.ISSUER] to address the authorization
+            server's issuer identifier instead of the token endpoint.
         expires_in: seconds from ``iat`` to ``exp`` (default 60).
         include_client_id: also send ``client_id`` in the body (default ``True``).
         clock: returns the time in seconds since the epoch; for tests.
@@ -545,6 +593,7 @@ class ClientSecretJWT(_JWTClientAuth):
     """
 
     name = CLIENT_SECRET_JWT
+    """``client_secret_jwt``, the name the client registers this method under."""
 
     def _build(self, secret: object) -> JWTAssertion:
         if secret is None or (isinstance(secret, str | bytes) and not secret):
@@ -575,8 +624,9 @@ class PrivateKeyJWT(_JWTClientAuth):
         claims: extra claims for every assertion (not ``jti``, ``iat`` or ``exp``).
         headers: extra JWS header members; ``headers["alg"]`` wins over ``alg``.
         alg: the JWS algorithm; inferred from the key when ``None``.
-        audience: a fixed ``aud`` string, or :class:`Audience` ``ISSUER`` to address the
-            authorization server's issuer identifier instead of the token endpoint.
+        audience: a fixed ``aud`` string, or
+            [`Audience.ISSUER`][authwire.rfc7523.Audience.ISSUER] to address the authorization
+            server's issuer identifier instead of the token endpoint.
         expires_in: seconds from ``iat`` to ``exp`` (default 60).
         include_client_id: also send ``client_id`` in the body (default ``True``).
         clock: returns the time in seconds since the epoch; for tests.
@@ -590,6 +640,7 @@ class PrivateKeyJWT(_JWTClientAuth):
     """
 
     name = PRIVATE_KEY_JWT
+    """``private_key_jwt``, the name the client registers this method under."""
 
     def __init__(
         self,

@@ -1,7 +1,7 @@
 """OAuth 2.0 Device Authorization Grant, RFC 8628: the response and the polling rules.
 
 Pure functions and values: the flow that polls (and sleeps) is
-:meth:`authwire.OAuth2Auth.poll_device_token_flow`.
+[`OAuth2Auth.poll_device_token_flow`][authwire.OAuth2Auth.poll_device_token_flow].
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ __all__ = [
 ]
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-#: Seconds between polls when the server names no ``interval``. RFC 8628 §3.2.
+"""The ``grant_type`` of the device access token request. RFC 8628 §3.4."""
 DEFAULT_INTERVAL = 5
-#: Seconds added to the interval on each ``slow_down``. RFC 8628 §3.5.
+"""Seconds between polls when the server names no ``interval``. RFC 8628 §3.2."""
 SLOW_DOWN_STEP = 5
+"""Seconds added to the interval on each ``slow_down``. RFC 8628 §3.5."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,15 @@ class DeviceAuthorization:
     Show ``user_code`` and ``verification_uri`` to the user (or ``verification_uri_complete``
     as a QR code); poll with ``device_code`` until ``expires_at``. The device code is a
     credential: it is left out of ``repr``.
+
+    Attributes:
+        device_code: The code the token requests carry; a credential, never shown.
+        user_code: The short code the user types at ``verification_uri``.
+        verification_uri: Where the user goes, on another device, to approve.
+        expires_at: When the codes lapse, on the client's clock (``now + expires_in``).
+        interval: Seconds to wait between polls (§3.2 defaults it to five).
+        verification_uri_complete: ``verification_uri`` with the user code in it, for a QR
+            code or a link; ``None`` when the server sends none.
     """
 
     device_code: str
@@ -57,16 +67,22 @@ class DeviceAuthorization:
 
 @dataclass(frozen=True, slots=True)
 class DeviceFlowProgress:
-    """Handed to the progress callback before each wait: enough for a prompt and a countdown."""
+    """Handed to the progress callback before each wait: enough for a prompt and a countdown.
+
+    Attributes:
+        user_code: The code to show the user.
+        verification_uri: Where the user enters it.
+        verification_uri_complete: The same page with the code filled in, or ``None``.
+        expires_in: Seconds until the device code expires.
+        interval: Seconds until the next poll.
+        polls: Token requests sent so far.
+    """
 
     user_code: str
     verification_uri: str
     verification_uri_complete: str | None
-    #: Seconds until the device code expires.
     expires_in: float
-    #: Seconds until the next poll.
     interval: int
-    #: Token requests sent so far.
     polls: int
 
 
@@ -88,9 +104,9 @@ def _seconds(value: Any) -> int | None:
 def process_device_authorization_response(response: Response, *, now: float) -> DeviceAuthorization:
     """Check the device authorization response and date it by ``now``. RFC 8628 §3.2.
 
-    An error object raises :class:`OAuthError`; a response missing a required member raises
-    :class:`ResponseError`. ``verification_url`` (Google's spelling) is accepted for
-    ``verification_uri``.
+    An error object raises [`OAuthError`][authwire.OAuthError]; a response missing a required
+    member raises [`ResponseError`][authwire.ResponseError]. ``verification_url`` (Google's
+    spelling) is accepted for ``verification_uri``.
     """
     what = "device authorization endpoint"
     data = process_json_response(response, what=what)

@@ -22,14 +22,21 @@ __all__ = [
 ]
 
 TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
+"""The ``grant_type`` of a token exchange request. RFC 8693 §2.1."""
 
 # Token type identifiers, RFC 8693 §3.
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
+"""An OAuth 2.0 access token, as ``subject_token_type`` or ``requested_token_type``. RFC 8693 §3."""
 REFRESH_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:refresh_token"
+"""An OAuth 2.0 refresh token. RFC 8693 §3."""
 ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token"
+"""An OpenID Connect ID Token. RFC 8693 §3."""
 SAML1_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:saml1"
+"""A base64url-encoded SAML 1.1 assertion. RFC 8693 §3."""
 SAML2_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:saml2"
+"""A base64url-encoded SAML 2.0 assertion. RFC 8693 §3."""
 JWT_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:jwt"
+"""Any JWT, when the token is a JWT but not one of the kinds above. RFC 8693 §3."""
 
 
 def _nonempty(name: str, value: Any) -> str:

@@ -2,8 +2,9 @@
 
 The authorization parameters travel as claims of a JWT the client signs, so the
 authorization server can trust them: by value (``request=`` in the URL) or, with PAR, by
-reference (the ``request_uri`` that RFC 9126 hands back). Signing is :class:`JWTAssertion`'s
-(RFC 7523), with the media type RFC 9101 §10.2 registers.
+reference (the ``request_uri`` that RFC 9126 hands back). Signing is
+[`JWTAssertion`][authwire.rfc7523.JWTAssertion]'s (RFC 7523), with the media type RFC 9101
+§10.2 registers.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from .rfc7523 import JWTAssertion, KeyInput
 
 __all__ = ["REQUEST_OBJECT_TYP", "RequestObjectSigner", "request_object_claims"]
 
-#: The ``typ`` of a request object, RFC 9101 §10.2 (``application/oauth-authz-req+jwt``).
 REQUEST_OBJECT_TYP = "oauth-authz-req+jwt"
-#: Seconds a request object stays valid; short, as it is used within the minute.
+"""The ``typ`` of a request object, RFC 9101 §10.2 (``application/oauth-authz-req+jwt``)."""
 DEFAULT_LIFETIME = 300
+"""Seconds a request object stays valid; short, as it is used within the minute."""
 
 
 def request_object_claims(
@@ -61,9 +62,17 @@ def request_object_claims(
 class RequestObjectSigner:
     """A client's request-object key, imported and checked once. RFC 9101 §4.
 
-    ``key`` is what :class:`JWTAssertion` takes (PEM, JWK, joserfc or ``cryptography`` key),
-    or, with an ``HS*`` ``alg``, the client secret. ``alg: none`` is never used: an unsigned
-    request object protects nothing.
+    ``alg: none`` is never used: an unsigned request object protects nothing.
+
+    Args:
+        key: What [`JWTAssertion`][authwire.rfc7523.JWTAssertion] takes (PEM, JWK, joserfc or
+            ``cryptography`` key), or, with an ``HS*`` ``alg``, the client secret.
+        alg: The ``request_object_signing_alg``; ``None`` picks the key's own (``RS256`` for
+            an RSA key, ...).
+        lifetime: Seconds each request object stays valid (its ``exp`` minus ``iat``).
+
+    Raises:
+        ValueError: ``alg`` is ``none``, or ``lifetime`` is not a positive whole number.
     """
 
     __slots__ = ("_signer", "lifetime")
@@ -80,6 +89,7 @@ class RequestObjectSigner:
 
     @property
     def alg(self) -> str:
+        """The JWS algorithm the request objects are signed with, for the server's check."""
         return self._signer.alg
 
     def sign(self, params: Mapping[str, Any], *, client_id: str, audience: str, now: float) -> str:

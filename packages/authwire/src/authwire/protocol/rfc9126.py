@@ -19,7 +19,12 @@ __all__ = ["PushedAuthorizationRequest", "authorization_url", "process_par_respo
 
 @dataclass(frozen=True, slots=True)
 class PushedAuthorizationRequest:
-    """The ``request_uri`` the server issued and when it stops being valid. RFC 9126 §2.2."""
+    """The ``request_uri`` the server issued and when it stops being valid. RFC 9126 §2.2.
+
+    Attributes:
+        request_uri: The reference to the pushed parameters, for the authorization URL.
+        expires_at: When the reference lapses, on the client's clock (``now + expires_in``).
+    """
 
     request_uri: str
     expires_at: float
@@ -28,8 +33,9 @@ class PushedAuthorizationRequest:
 def process_par_response(response: Response, *, now: float) -> PushedAuthorizationRequest:
     """Check the pushed authorization response (201 with ``request_uri`` and ``expires_in``).
 
-    An error object raises :class:`OAuthError` (RFC 9126 §2.3); anything else that is not a
-    JSON object with both members raises :class:`ResponseError`. ``expires_in`` is "a JSON
+    An error object raises [`OAuthError`][authwire.OAuthError] (RFC 9126 §2.3); anything else
+    that is not a JSON object with both members raises
+    [`ResponseError`][authwire.ResponseError]. ``expires_in`` is "a JSON
     number ... as a positive integer" (§2.2): not a string, a fraction, or a number too large
     to add to ``now`` (a 400-digit one would overflow). RFC 9126 §2.2.
     """

@@ -5,11 +5,11 @@ request that presents a DPoP-bound access token, a fresh proof: a JWT signed wit
 private key, carrying the public key in its header and naming the request it goes with
 (RFC 9449 §4). A stolen token is then useless without the key.
 
-:class:`DPoPKey` imports the key once and builds the JWS header once, like
-:class:`~authwire.protocol.rfc7523.JWTAssertion`; each proof costs a claims dict, a random
-``jti`` and one signature. The rest are pure helpers: the ``htu`` and ``ath`` claims, the
-``DPoP-Nonce`` a server hands out (§8, §9) and the ``use_dpop_nonce`` challenge that asks
-for one retry with it.
+[`DPoPKey`][authwire.protocol.rfc9449.DPoPKey] imports the key once and builds the JWS
+header once, like [`JWTAssertion`][authwire.rfc7523.JWTAssertion]; each proof costs a claims
+dict, a random ``jti`` and one signature. The rest are pure helpers: the ``htu`` and ``ath``
+claims, the ``DPoP-Nonce`` a server hands out (§8, §9) and the ``use_dpop_nonce`` challenge
+that asks for one retry with it.
 """
 
 from __future__ import annotations
@@ -50,10 +50,16 @@ __all__ = [
 ]
 
 DPOP_HEADER = "DPoP"
+"""The request header that carries the proof. RFC 9449 §4.1."""
 NONCE_HEADER = "DPoP-Nonce"
+"""The response header a server hands a nonce out in. RFC 9449 §8.1."""
 PROOF_TYP = "dpop+jwt"
+"""The ``typ`` of a proof's JWS header. RFC 9449 §4.2."""
 DPOP_TOKEN_TYPE = "DPoP"
+"""The ``token_type`` of a DPoP-bound access token, and its ``Authorization`` scheme.
+RFC 9449 §5, §7.1."""
 USE_DPOP_NONCE = "use_dpop_nonce"
+"""The error that asks the client to retry once with the nonce it was given. RFC 9449 §8."""
 
 _JTI_BYTES = 24  # 192 random bits, 32 characters
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -175,7 +181,7 @@ class DPoPKey:
 
     Args:
         key: ``None`` for a fresh EC P-256 key (``ES256``); otherwise an asymmetric private
-            key as :class:`~authwire.protocol.rfc7523.JWTAssertion` takes it: PEM
+            key as [`JWTAssertion`][authwire.rfc7523.JWTAssertion] takes it: PEM
             (``str``/``bytes``), a private JWK ``dict`` (or its JSON), a joserfc
             ``ECKey``/``RSAKey``/``OKPKey`` or a ``cryptography`` private key.
         alg: the JWS algorithm; the JWK's ``alg``, else inferred from the key (``RS256``,
@@ -296,9 +302,16 @@ class NonceStore:
     """The latest ``DPoP-Nonce`` of each server, by origin.
 
     A server may send a fresh nonce on any response, not only in a challenge (RFC 9449
-    §8.2), so :meth:`remember` reads every response. At most ``max_origins`` origins are
-    kept, the least recently updated dropped first. Each method is a few single dict
-    operations, which are atomic, so threads may share a store without a lock.
+    §8.2), so [`remember`][authwire.protocol.rfc9449.NonceStore.remember] reads every
+    response. The least recently updated origin is dropped first. Each method is a few
+    single dict operations, which are atomic, so threads may share a store without a lock.
+
+    Args:
+        max_origins: How many origins' nonces are kept (64 by default), so a client that
+            talks to many servers holds bounded memory.
+
+    Raises:
+        ValueError: ``max_origins`` is not a positive int.
 
     RFC 9449 §8, §9.
     """

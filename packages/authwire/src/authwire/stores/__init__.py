@@ -2,10 +2,13 @@
 
 Give a client ``token_store=`` (and, to share a token on purpose, ``token_key=``):
 
-* :class:`MemoryStore` — the clients of one process (per-user tokens of a web app);
-* :class:`FileStore` — one user on one machine (a CLI), a JSON file of mode 0600;
-* :class:`SQLiteStore` — the processes of one host, a SQLite file in WAL mode;
-* :class:`RedisStore` — many hosts (``pip install "authwire[redis]"``).
+* [`MemoryStore`][authwire.stores.MemoryStore] — the clients of one process (per-user tokens of a
+  web app);
+* [`FileStore`][authwire.stores.FileStore] — one user on one machine (a CLI), a JSON file of mode
+  0600;
+* [`SQLiteStore`][authwire.stores.SQLiteStore] — the processes of one host, a SQLite file in WAL
+  mode;
+* [`RedisStore`][authwire.stores.RedisStore] — many hosts (``pip install "authwire[redis]"``).
 
 A held, valid token is used without touching the store. When it is due, the client reads
 the store first (another process may have renewed it), and only if that one is due too takes

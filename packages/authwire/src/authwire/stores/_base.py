@@ -33,14 +33,20 @@ __all__ = [
 
 T = TypeVar("T")
 
-#: How long a refresh lease lasts unless the store is told otherwise: far longer than a
-#: token request takes, short enough that a dead holder does not stall the fleet for long.
 DEFAULT_LEASE_TTL = 30.0
+"""How long a refresh lease lasts unless the store is told otherwise: far longer than a token
+request takes, short enough that a dead holder does not stall the fleet for long."""
 
 
 @dataclass(frozen=True, slots=True)
 class StoredToken:
-    """A token as a store holds it, with the version compare-and-set checks."""
+    """A token as a store holds it, with the version compare-and-set checks.
+
+    Attributes:
+        token: The token, a copy the caller may change without changing the store.
+        version: Grows on every write of the key; a renewer saves only over the version it
+            read, so two renewals never overwrite each other.
+    """
 
     token: OAuth2Token
     version: int
@@ -53,7 +59,13 @@ class StoredToken:
 class Lease:
     """The right to renew one key's token, until ``expires_at`` (the store's clock).
 
-    ``fence`` grows with every lease taken on the key; ``owner`` is random per lease.
+    Attributes:
+        key: The key whose token this lease renews.
+        owner: Random per lease, so only its holder can release it.
+        fence: Grows with every lease taken on the key: a holder whose lease expired can
+            never overwrite what a later holder saved.
+        expires_at: When the lease lapses, on the store's clock, so a dead holder does not
+            block renewal for ever.
     """
 
     key: str
@@ -74,12 +86,13 @@ def new_owner() -> str:
 class TokenStore(Protocol):
     """Where tokens live beyond one client: the sync face, and the async one (``a``-prefixed).
 
-    Every method raises :class:`~authwire.TokenStoreUnavailableError` when the store cannot
-    be reached, and :class:`~authwire.TokenStoreError` for a record it cannot read.
+    Every method raises [`TokenStoreUnavailableError`][authwire.TokenStoreUnavailableError] when the
+    store cannot
+    be reached, and [`TokenStoreError`][authwire.TokenStoreError] for a record it cannot read.
     """
 
-    #: Seconds a refresh lease lasts.
     lease_ttl: float
+    """Seconds a refresh lease lasts."""
 
     def load(self, key: str) -> StoredToken | None:
         """The token stored under ``key`` and its version, or ``None``."""
@@ -102,19 +115,25 @@ class TokenStore(Protocol):
     def release_lease(self, lease: Lease) -> None:
         """Give the lease back, if it is still this holder's."""
 
-    async def aload(self, key: str) -> StoredToken | None: ...
+    async def aload(self, key: str) -> StoredToken | None:
+        """Async [`load`][authwire.stores.TokenStore.load]."""
 
-    async def asave(self, key: str, token: Mapping[str, Any]) -> StoredToken: ...
+    async def asave(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """Async [`save`][authwire.stores.TokenStore.save]."""
 
     async def acompare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
-    ) -> StoredToken | None: ...
+    ) -> StoredToken | None:
+        """Async [`compare_and_set`][authwire.stores.TokenStore.compare_and_set]."""
 
-    async def adelete(self, key: str) -> None: ...
+    async def adelete(self, key: str) -> None:
+        """Async [`delete`][authwire.stores.TokenStore.delete]."""
 
-    async def aacquire_lease(self, key: str) -> Lease | None: ...
+    async def aacquire_lease(self, key: str) -> Lease | None:
+        """Async [`acquire_lease`][authwire.stores.TokenStore.acquire_lease]."""
 
-    async def arelease_lease(self, lease: Lease) -> None: ...
+    async def arelease_lease(self, lease: Lease) -> None:
+        """Async [`release_lease`][authwire.stores.TokenStore.release_lease]."""
 
 
 def default_token_key(
@@ -147,7 +166,7 @@ class TokenCodec:
 
     The record's key is the associated data: a sealed record moved under another key does not
     open. A wrong key, or a plain record read by an encrypting store (and the reverse), is a
-    :class:`~authwire.TokenStoreError`, never an empty store.
+    [`TokenStoreError`][authwire.TokenStoreError], never an empty store.
     """
 
     _SEALED = b"\x01aw"
@@ -257,21 +276,27 @@ class SyncBackedStore:
         raise NotImplementedError
 
     async def aload(self, key: str) -> StoredToken | None:
+        """`load`, in a worker thread so the event loop never blocks on the store."""
         return await in_thread(self.load, key)
 
     async def asave(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """`save`, in a worker thread so the event loop never blocks on the store."""
         return await in_thread(self.save, key, token)
 
     async def acompare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
     ) -> StoredToken | None:
+        """`compare_and_set`, in a worker thread so the event loop never blocks."""
         return await in_thread(self.compare_and_set, key, token, expected, lease)
 
     async def adelete(self, key: str) -> None:
+        """`delete`, in a worker thread so the event loop never blocks on the store."""
         await in_thread(self.delete, key)
 
     async def aacquire_lease(self, key: str) -> Lease | None:
+        """`acquire_lease`, in a worker thread so the event loop never blocks."""
         return await in_thread(self.acquire_lease, key)
 
     async def arelease_lease(self, lease: Lease) -> None:
+        """`release_lease`, in a worker thread so the event loop never blocks."""
         await in_thread(self.release_lease, lease)

@@ -26,8 +26,8 @@ from ._base import (
 
 __all__ = ["FileStore"]
 
-#: The most a store file may grow to before it is refused as damaged (many tokens fit).
 MAX_FILE_BYTES = 16 << 20
+"""The most a store file may grow to before it is refused as damaged (many tokens fit)."""
 
 
 class FileStore(SyncBackedStore):
@@ -37,6 +37,16 @@ class FileStore(SyncBackedStore):
     microseconds it reads or writes, so the processes of one user on one machine share the
     tokens and their refresh lease safely. POSIX only. ``encryption_key`` seals each token
     with AES-GCM; without it the file holds the tokens in clear text, protected by its mode.
+
+    Args:
+        path: The store file; ``<path>.lock`` beside it is the lock file.
+        encryption_key: An AES-GCM key of 16, 24 or 32 bytes (or its URL-safe base64) that
+            seals each token, bound to its key; ``None`` stores clear text.
+        lease_ttl: Seconds a refresh lease lasts: longer than a token request takes.
+
+    Attributes:
+        path: The store file.
+        lease_ttl: Seconds a refresh lease lasts.
     """
 
     def __init__(
@@ -143,12 +153,14 @@ class FileStore(SyncBackedStore):
         return version
 
     def load(self, key: str) -> StoredToken | None:
+        """The token stored under ``key`` and its version, or ``None``."""
         check_key(key)
         with self._locked() as state:
             entry = state["tokens"].get(key)
         return self._token(key, entry)
 
     def save(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """Store ``token`` whatever is there (a sign-in, an explicit refresh)."""
         data = self._codec.encode(check_key(key), token)
         with self._locked() as state:
             version = self._put(state, key, data, 0)
@@ -157,6 +169,7 @@ class FileStore(SyncBackedStore):
     def compare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
     ) -> StoredToken | None:
+        """Store ``token`` only over version ``expected`` and no later lease; else ``None``."""
         data = self._codec.encode(check_key(key), token)
         with self._locked() as state:
             current = self._token(key, state["tokens"].get(key))
@@ -173,6 +186,7 @@ class FileStore(SyncBackedStore):
         return StoredToken(self._codec.decode(key, data), version)
 
     def delete(self, key: str) -> None:
+        """Forget the token stored under ``key``; its version is kept, so it never recurs."""
         check_key(key)
         with self._locked() as state:
             entry = state["tokens"].get(key)
@@ -180,6 +194,7 @@ class FileStore(SyncBackedStore):
                 entry.pop("d", None)
 
     def acquire_lease(self, key: str) -> Lease | None:
+        """Take the refresh lease on ``key`` if nobody holds it (never waits)."""
         check_key(key)
         now = time.time()
         with self._locked() as state:
@@ -193,6 +208,7 @@ class FileStore(SyncBackedStore):
         return lease
 
     def release_lease(self, lease: Lease) -> None:
+        """Give the lease back, if it is still this holder's."""
         with self._locked() as state:
             holder = state["leases"].get(lease.key)
             if isinstance(holder, dict) and holder.get("o") == lease.owner:

@@ -18,8 +18,14 @@ class MemoryStore:
 
     What a client does without a store, made shareable: several clients (or one per user of a
     web app) keyed by ``token_key``, renewing single-flight per key across them. Nothing
-    survives the process: use :class:`~authwire.stores.FileStore` or a database-backed store
+    survives the process: use [`FileStore`][authwire.stores.FileStore] or a database-backed store
     for that. Its calls never block, so the async face runs them inline.
+
+    Args:
+        lease_ttl: Seconds a refresh lease lasts: longer than a token request takes.
+
+    Attributes:
+        lease_ttl: Seconds a refresh lease lasts.
     """
 
     def __init__(self, *, lease_ttl: float = DEFAULT_LEASE_TTL) -> None:
@@ -42,6 +48,7 @@ class MemoryStore:
         return lease
 
     def load(self, key: str) -> StoredToken | None:
+        """The token stored under ``key`` and its version, or ``None``."""
         with self._lock:
             record = self._records.get(check_key(key))
         if record is None:
@@ -50,6 +57,7 @@ class MemoryStore:
         return StoredToken(OAuth2Token(dict(record.token)), record.version)
 
     def save(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """Store ``token`` whatever is there (a sign-in, an explicit refresh)."""
         copy = OAuth2Token(dict(token))
         with self._lock:
             stored = self._put(check_key(key), copy)
@@ -64,6 +72,7 @@ class MemoryStore:
     def compare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
     ) -> StoredToken | None:
+        """Store ``token`` only over version ``expected`` and no later lease; else ``None``."""
         copy = OAuth2Token(dict(token))
         with self._lock:
             record = self._records.get(check_key(key))
@@ -76,10 +85,12 @@ class MemoryStore:
         return StoredToken(OAuth2Token(dict(copy)), stored.version)
 
     def delete(self, key: str) -> None:
+        """Forget the token stored under ``key`` (revocation, sign-out)."""
         with self._lock:
             self._records.pop(check_key(key), None)
 
     def acquire_lease(self, key: str) -> Lease | None:
+        """Take the refresh lease on ``key`` if nobody holds it (never waits)."""
         now = time.monotonic()
         with self._lock:
             if self._live_lease(check_key(key), now) is not None:
@@ -91,26 +102,33 @@ class MemoryStore:
         return lease
 
     def release_lease(self, lease: Lease) -> None:
+        """Give the lease back, if it is still this holder's."""
         with self._lock:
             if self._leases.get(lease.key) == lease:
                 del self._leases[lease.key]
 
     async def aload(self, key: str) -> StoredToken | None:
+        """`load`, inline: it never blocks."""
         return self.load(key)
 
     async def asave(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """`save`, inline: it never blocks."""
         return self.save(key, token)
 
     async def acompare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
     ) -> StoredToken | None:
+        """`compare_and_set`, inline: it never blocks."""
         return self.compare_and_set(key, token, expected, lease)
 
     async def adelete(self, key: str) -> None:
+        """`delete`, inline: it never blocks."""
         self.delete(key)
 
     async def aacquire_lease(self, key: str) -> Lease | None:
+        """`acquire_lease`, inline: it never blocks."""
         return self.acquire_lease(key)
 
     async def arelease_lease(self, lease: Lease) -> None:
+        """`release_lease`, inline: it never blocks."""
         self.release_lease(lease)

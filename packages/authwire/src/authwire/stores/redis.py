@@ -91,8 +91,24 @@ class RedisStore:
     keep one token's keys in one Redis Cluster slot. Compare-and-set and the lease are each
     one Lua script. The lease expires on Redis's own clock (``lease_ttl``), so a holder that
     dies stalls nobody for longer. A store it cannot reach raises
-    :class:`~authwire.TokenStoreUnavailableError` at once (one reconnect attempt, no backoff
-    loop), and the client keeps its token until Redis is back.
+    [`TokenStoreUnavailableError`][authwire.TokenStoreUnavailableError] at once (one reconnect
+    attempt, no backoff loop), and the client keeps its token until Redis is back.
+
+    Args:
+        url: Where Redis is; the store makes (and closes) its own clients from it.
+        client: Your ``redis.Redis``, to share its pool; used for the sync face.
+        async_client: Your ``redis.asyncio.Redis``, for the async face under asyncio.
+        prefix: Put before every key, so several apps can share one Redis.
+        encryption_key: An AES-GCM key of 16, 24 or 32 bytes (or its URL-safe base64) that
+            seals each token, so Redis never holds one in clear text; ``None`` does not.
+        lease_ttl: Seconds a refresh lease lasts: longer than a token request takes.
+        socket_timeout: Seconds to connect or answer (clients made from ``url``), so a
+            hung Redis fails a call instead of stalling it.
+
+    Attributes:
+        url: The URL the store was made from, or ``None`` when given clients.
+        prefix: Put before every key.
+        lease_ttl: Seconds a refresh lease lasts.
     """
 
     def __init__(
@@ -219,10 +235,12 @@ class RedisStore:
     # -- the sync face ----------------------------------------------------------------------
 
     def load(self, key: str) -> StoredToken | None:
+        """The token stored under ``key`` and its version, or ``None``."""
         record = self._keys(key)[0]
         return self._loaded(key, self._run(lambda c: c.hmget(record, "v", "d")))
 
     def save(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """Store ``token`` whatever is there (a sign-in, an explicit refresh)."""
         data = self._codec.encode(check_key(key), token)
         record = self._keys(key)[0]
         version = self._run(lambda c: self._script(c, "save")(keys=[record], args=[data]))
@@ -231,6 +249,7 @@ class RedisStore:
     def compare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
     ) -> StoredToken | None:
+        """Store ``token`` only over version ``expected`` and no later lease (one Lua script)."""
         keys, args, data = self._cas_args(key, token, expected, lease)
         version = self._run(lambda c: self._script(c, "cas")(keys=keys, args=args))
         if int(version) < 0:
@@ -238,10 +257,12 @@ class RedisStore:
         return StoredToken(self._codec.decode(key, data), int(version))
 
     def delete(self, key: str) -> None:
+        """Forget the token stored under ``key``; its version is kept, so it never recurs."""
         record = self._keys(key)[0]
         self._run(lambda c: c.hdel(record, "d"))
 
     def acquire_lease(self, key: str) -> Lease | None:
+        """Take the refresh lease on ``key`` if nobody holds it (never waits)."""
         _, lease_key, fence_key = self._keys(key)
         owner = new_owner()
         ttl = int(self.lease_ttl * 1000)
@@ -251,6 +272,7 @@ class RedisStore:
         return self._lease(key, owner, fence)
 
     def release_lease(self, lease: Lease) -> None:
+        """Give the lease back, if it is still this holder's."""
         lease_key = self._keys(lease.key)[1]
         value = f"{lease.owner}:{lease.fence}"
         self._run(lambda c: self._script(c, "release")(keys=[lease_key], args=[value]))
@@ -258,6 +280,7 @@ class RedisStore:
     # -- the async face ---------------------------------------------------------------------
 
     async def aload(self, key: str) -> StoredToken | None:
+        """Async `load` (the asyncio client, or the sync one in a thread under trio)."""
         client = self._asyncio_client()
         if client is None:
             return await in_thread(self.load, key)
@@ -265,6 +288,7 @@ class RedisStore:
         return self._loaded(key, row)
 
     async def asave(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """Async `save` (the asyncio client, or the sync one in a thread under trio)."""
         client = self._asyncio_client()
         if client is None:
             return await in_thread(self.save, key, token)
@@ -276,6 +300,7 @@ class RedisStore:
     async def acompare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
     ) -> StoredToken | None:
+        """Async `compare_and_set` (asyncio client, or the sync one in a thread under trio)."""
         client = self._asyncio_client()
         if client is None:
             return await in_thread(self.compare_and_set, key, token, expected, lease)
@@ -286,6 +311,7 @@ class RedisStore:
         return StoredToken(self._codec.decode(key, data), int(version))
 
     async def adelete(self, key: str) -> None:
+        """Async `delete` (the asyncio client, or the sync one in a thread under trio)."""
         client = self._asyncio_client()
         if client is None:
             return await in_thread(self.delete, key)
@@ -293,6 +319,7 @@ class RedisStore:
         return None
 
     async def aacquire_lease(self, key: str) -> Lease | None:
+        """Async `acquire_lease` (asyncio client, or the sync one in a thread under trio)."""
         client = self._asyncio_client()
         if client is None:
             return await in_thread(self.acquire_lease, key)
@@ -304,6 +331,7 @@ class RedisStore:
         return self._lease(key, owner, fence)
 
     async def arelease_lease(self, lease: Lease) -> None:
+        """Async `release_lease` (asyncio client, or the sync one in a thread under trio)."""
         client = self._asyncio_client()
         if client is None:
             return await in_thread(self.release_lease, lease)

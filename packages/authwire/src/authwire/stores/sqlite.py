@@ -44,9 +44,21 @@ class SQLiteStore(SyncBackedStore):
     ``BEGIN IMMEDIATE`` transaction, so compare-and-set and taking the lease are atomic
     across processes. Lease expiry uses the host's wall clock, which every process shares.
     ``busy_timeout`` bounds how long a call waits for another's write; beyond it the call
-    raises :class:`~authwire.TokenStoreUnavailableError`. The file is created with mode
-    0600. ``encryption_key`` (16, 24 or 32 bytes, or their URL-safe base64) seals each token
-    with AES-GCM.
+    raises [`TokenStoreUnavailableError`][authwire.TokenStoreUnavailableError]. The file is
+    created with mode 0600.
+
+    Args:
+        path: The database file (not ``:memory:``: use
+            [`MemoryStore`][authwire.stores.MemoryStore] for that).
+        encryption_key: An AES-GCM key of 16, 24 or 32 bytes (or its URL-safe base64) that
+            seals each token, bound to its key; ``None`` stores clear text.
+        lease_ttl: Seconds a refresh lease lasts: longer than a token request takes.
+        busy_timeout: Seconds a call waits for another process's write before it fails.
+
+    Attributes:
+        path: The database file.
+        lease_ttl: Seconds a refresh lease lasts.
+        busy_timeout: Seconds a call waits for another process's write.
     """
 
     def __init__(
@@ -112,6 +124,7 @@ class SQLiteStore(SyncBackedStore):
         return StoredToken(self._codec.decode(key, bytes(data)), version)
 
     def load(self, key: str) -> StoredToken | None:
+        """The token stored under ``key`` and its version, or ``None``."""
         check_key(key)
         with self._transaction(write=False) as db:
             row = db.execute(
@@ -130,6 +143,7 @@ class SQLiteStore(SyncBackedStore):
         return int(row[0])
 
     def save(self, key: str, token: Mapping[str, Any]) -> StoredToken:
+        """Store ``token`` whatever is there (a sign-in, an explicit refresh)."""
         data = self._codec.encode(check_key(key), token)
         with self._transaction() as db:
             version = self._write(db, key, data, 0)
@@ -138,6 +152,7 @@ class SQLiteStore(SyncBackedStore):
     def compare_and_set(
         self, key: str, token: Mapping[str, Any], expected: int | None, lease: Lease | None
     ) -> StoredToken | None:
+        """Store ``token`` only over version ``expected`` and no later lease (one transaction)."""
         data = self._codec.encode(check_key(key), token)
         with self._transaction() as db:
             row = db.execute(
@@ -159,11 +174,13 @@ class SQLiteStore(SyncBackedStore):
         return StoredToken(self._codec.decode(key, data), version)
 
     def delete(self, key: str) -> None:
+        """Forget the token stored under ``key``; its version is kept, so it never recurs."""
         check_key(key)
         with self._transaction() as db:
             db.execute("UPDATE authwire_tokens SET data = NULL WHERE key = ?", (key,))
 
     def acquire_lease(self, key: str) -> Lease | None:
+        """Take the refresh lease on ``key`` if nobody holds it (never waits)."""
         check_key(key)
         now = time.time()
         owner = new_owner()
@@ -189,6 +206,7 @@ class SQLiteStore(SyncBackedStore):
         return Lease(key, owner, fence, expires)
 
     def release_lease(self, lease: Lease) -> None:
+        """Give the lease back, if it is still this holder's."""
         with self._transaction() as db:
             db.execute(
                 "UPDATE authwire_tokens SET lease_owner = NULL, lease_expires = 0 "

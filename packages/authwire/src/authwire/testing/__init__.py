@@ -1,18 +1,25 @@
 """Test helpers for users and plugin authors: fake providers over ``httpx.MockTransport``.
 
-- :class:`FakeProvider`: answers scripted by the test, every request recorded;
-- :class:`Emulator`: a provider with real behaviour — authorization codes with PKCE,
-  refresh rotation, ID tokens signed with its JWK Set, device codes, revocation,
-  UserInfo — at the URLs of a provider's documented discovery document or endpoints;
-  subclass it to play a provider's own shapes;
-- :class:`MockServer`: routes, per-call scripted answers and the request log both share,
-  served over ``httpx.MockTransport`` (sync and async clients) or, with
-  :meth:`MockServer.serve`, on ``127.0.0.1`` sockets;
-- :class:`SigningKey`, :func:`jwks`, :func:`token_hash`, :func:`decode_jwt`: JOSE pieces;
-- :func:`json_response`, :func:`form_response`, :func:`oauth_error`, :func:`text_response`;
-- :class:`Flavor`, :func:`each_flavor`, :func:`aw`, :func:`opened`: one test body for the
-  sync and the async client;
-- :class:`FakeClock`: time that moves when told.
+- [`FakeProvider`][authwire.testing.FakeProvider]: answers scripted by the test, every request
+  recorded;
+- [`Emulator`][authwire.testing.Emulator]: a provider with real behaviour — authorization codes with
+  PKCE, refresh rotation, ID tokens signed with its JWK Set, device codes, revocation, UserInfo — at
+  the URLs of a provider's documented discovery document or endpoints; subclass it to play a
+  provider's own shapes;
+- [`MockServer`][authwire.testing.MockServer]: routes, per-call scripted answers and the request log
+  both share, served over ``httpx.MockTransport`` (sync and async clients) or, with
+  [`MockServer.serve()`][authwire.testing.MockServer.serve], on ``127.0.0.1`` sockets;
+- [`SigningKey`][authwire.testing.SigningKey], [`jwks()`][authwire.testing.jwks],
+  [`token_hash()`][authwire.testing.token_hash], [`decode_jwt()`][authwire.testing.decode_jwt]: JOSE
+  pieces;
+- [`json_response()`][authwire.testing.json_response],
+  [`form_response()`][authwire.testing.form_response],
+  [`oauth_error()`][authwire.testing.oauth_error],
+  [`text_response()`][authwire.testing.text_response];
+- [`Flavor`][authwire.testing.Flavor], [`each_flavor()`][authwire.testing.each_flavor],
+  [`aw()`][authwire.testing.aw], [`opened()`][authwire.testing.opened]: one test body for the sync
+  and the async client;
+- [`FakeClock`][authwire.testing.FakeClock]: time that moves when told.
 
 See the "Writing a provider plugin" guide for a worked example.
 """

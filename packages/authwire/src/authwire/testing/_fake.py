@@ -10,7 +10,7 @@ without a network::
                           transport=provider.transport())
 
 For a provider with real behaviour (codes, PKCE, refresh rotation, ID tokens, device codes,
-discovery), see :class:`~authwire.testing.Emulator`, built on the same machinery.
+discovery), see [`Emulator`][authwire.testing.Emulator], built on the same machinery.
 """
 
 from __future__ import annotations
@@ -27,16 +27,21 @@ from .routes import MockServer
 __all__ = ["FakeClock", "FakeProvider", "Responder", "json_body"]
 
 Responder = Callable[[Request], Response]
+"""A handler that makes a response from a request, as for ``httpx.MockTransport``."""
 
 
 @dataclass
 class FakeClock:
     """A clock that only moves when told to, or when the client sleeps on it.
 
-    Set it as ``client.oauth.clock`` (or ``clock=`` of :class:`~authwire.OAuth2Auth`): new
-    tokens are dated and expiry checks read :attr:`now`, and waits (device-flow polling)
-    advance it instead of sleeping; :attr:`sleeps` records every wait. The async
-    wait still yields to the event loop once, so it stays a cancellation point.
+    Set it as ``client.oauth.clock`` (or ``clock=`` of [`OAuth2Auth`][authwire.OAuth2Auth]): new
+    tokens are dated and expiry checks read ``now``, and waits (device-flow polling) advance
+    it instead of sleeping. The async wait still yields to the event loop once, so it stays
+    a cancellation point.
+
+    Attributes:
+        now: the current time, in seconds since the epoch; set it to jump.
+        sleeps: every wait asked for, in seconds, so a test can check the polling pace.
     """
 
     now: float = 1_700_000_000.0
@@ -50,10 +55,12 @@ class FakeClock:
         self.now += seconds
 
     def sleep(self, seconds: float) -> None:
+        """Record the wait and move the clock on, without sleeping."""
         self.sleeps.append(seconds)
         self.now += seconds
 
     async def asleep(self, seconds: float) -> None:
+        """`sleep`, after one checkpoint, so a cancellation still lands here."""
         import anyio.lowlevel
 
         await anyio.lowlevel.checkpoint()
@@ -64,10 +71,20 @@ class FakeProvider(MockServer):
     """A provider whose answers are scripted; thread-safe, and usable by sync and async clients.
 
     Token requests (to ``/token`` on any host) take the next item of ``token_responses``
-    (a :class:`httpx.Response` or a callable that makes one), or repeat the last one when a
+    (a `httpx.Response` or a callable that makes one), or repeat the last one when a
     single item is left. ``/revoke`` answers 200, ``/introspect`` ``{"active": true}``.
     Other requests go to ``resource`` (by default: 200 echoing the ``Authorization``
-    header). Routes and scripts of :class:`~authwire.testing.MockServer` come first.
+    header). Routes and scripts of [`MockServer`][authwire.testing.MockServer] come first.
+
+    Args:
+        base_url: what relative route URLs and the endpoint properties are built on.
+        token_responses: the token endpoint's answers, in order.
+        resource: answers every other request (a protected resource).
+        requests: a list to log requests to, shared with the test; a new one by default.
+
+    Attributes:
+        token_responses: the token endpoint's answers still to give (append to script more).
+        resource: answers every other request, or ``None`` for the echo.
     """
 
     def __init__(
@@ -90,18 +107,22 @@ class FakeProvider(MockServer):
 
     @property
     def token_endpoint(self) -> str:
+        """``<base_url>/token``, to give a client."""
         return f"{self.base_url}/token"
 
     @property
     def authorization_endpoint(self) -> str:
+        """``<base_url>/authorize``, to give a client (nothing answers it)."""
         return f"{self.base_url}/authorize"
 
     @property
     def revocation_endpoint(self) -> str:
+        """``<base_url>/revoke``, to give a client."""
         return f"{self.base_url}/revoke"
 
     @property
     def introspection_endpoint(self) -> str:
+        """``<base_url>/introspect``, to give a client."""
         return f"{self.base_url}/introspect"
 
     @staticmethod
@@ -111,6 +132,7 @@ class FakeProvider(MockServer):
         return Response(status_code, json=fields)
 
     def token_requests(self) -> list[RecordedRequest]:
+        """The requests to ``/token`` so far, in order."""
         with self._lock:
             return [r for r in self.requests if r.url.path == "/token"]
 
@@ -145,4 +167,5 @@ def _copy(response: Response) -> Response:
 
 
 def json_body(response: Response) -> Any:
+    """The response's body parsed as JSON, whatever its ``Content-Type`` says."""
     return json.loads(response.content)

@@ -2,7 +2,7 @@
 
 Which method the client used is read from the request — ``client_secret_basic``,
 ``client_secret_post``, ``client_secret_jwt``, ``private_key_jwt`` or ``none`` — and recorded
-on the :class:`~authwire.testing.TokenCall`; once clients are registered, their credentials
+on the [`TokenCall`][authwire.testing.TokenCall]; once clients are registered, their credentials
 are checked too, signatures of client assertions included.
 """
 

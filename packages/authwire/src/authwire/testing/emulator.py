@@ -1,6 +1,7 @@
 """An OAuth 2 / OpenID Connect provider to test clients against, shaped like a real one.
 
-:class:`Emulator` holds the state a provider keeps — authorization codes with their PKCE
+[`Emulator`][authwire.testing.emulator.Emulator] holds the state a provider keeps — authorization
+codes with their PKCE
 challenge, access and refresh tokens, device codes, signing keys — and answers at the URLs
 you give it (a provider's documented discovery document, or its endpoints), so a client
 configured for the real provider talks to it unchanged over ``httpx.MockTransport``::
@@ -15,9 +16,12 @@ What it checks, the way a provider does: client authentication (RFC 6749 §2.3, 
 §4.6), one use per code, refresh token rotation and refusal of a used refresh token
 (RFC 9700 §4.14.2), device code polling with ``slow_down`` (RFC 8628 §3.5), bearer tokens at
 the UserInfo endpoint (RFC 6750 §3). A provider's own shapes are overrides:
-:meth:`~Emulator.token_fields`, :meth:`~Emulator.token_reply`, :meth:`~Emulator.error_reply`,
-:meth:`~Emulator.id_token_claims`, or a grant handler in :attr:`~Emulator.grants`; and
-:meth:`~MockServer.script` answers the next calls however a test likes.
+[`token_fields()`][authwire.testing.emulator.Emulator.token_fields],
+[`token_reply()`][authwire.testing.emulator.Emulator.token_reply],
+[`error_reply()`][authwire.testing.emulator.Emulator.error_reply],
+[`id_token_claims()`][authwire.testing.emulator.Emulator.id_token_claims], or a grant handler in
+[`grants`][authwire.testing.emulator.Emulator.grants]; and
+[`script()`][authwire.testing.Emulator.script] answers the next calls however a test likes.
 """
 
 from __future__ import annotations
@@ -70,10 +74,9 @@ __all__ = [
     "TokenCall",
 ]
 
-#: A grant handler: the grant to issue tokens for, or a whole response of its own.
 GrantHandler = Callable[[TokenCall], "Grant | Response"]
+"""A grant handler: the grant to issue tokens for, or a whole response of its own."""
 
-#: The endpoints an emulator without a discovery document serves, under its base URL.
 DEFAULT_PATHS = {
     "authorization_endpoint": "/authorize",
     "token_endpoint": "/token",
@@ -84,6 +87,7 @@ DEFAULT_PATHS = {
     "jwks_uri": "/jwks",
     "end_session_endpoint": "/logout",
 }
+"""The endpoints an emulator without a discovery document serves, under its base URL."""
 
 
 class Emulator(BuiltinGrants, MockServer):
@@ -93,13 +97,14 @@ class Emulator(BuiltinGrants, MockServer):
         issuer: the issuer as the provider spells it (its discovery document's
             ``issuer``, the ID tokens' ``iss``); ``None`` for a plain OAuth 2 provider.
         discovery: the provider's documented discovery document; served as given (URLs
-            moved to loopback while :meth:`serve` runs) and the source of the endpoints.
+            moved to loopback while [`serve()`][authwire.testing.emulator.Emulator.serve] runs) and
+            the source of the endpoints.
         discovery_url: where it is served (default: ``<issuer>/.well-known/openid-configuration``).
         endpoints: RFC 8414 endpoint names to URLs (absolute, or paths under the base URL);
-            they win over the discovery document's. Without either, :data:`DEFAULT_PATHS`.
+            they win over the discovery document's. Without either, `DEFAULT_PATHS`.
         base_url: resolves relative endpoint paths (default: the issuer).
         keys: the ID token signing keys, the first signs (default: one shared RS256 key).
-        clock: the time source for expiry (a :class:`~authwire.testing.FakeClock`).
+        clock: the time source for expiry (a [`FakeClock`][authwire.testing.FakeClock]).
         subject: the default user.
         userinfo: the UserInfo claims besides ``sub`` (also copied into ID tokens).
         access_token_lifetime: ``expires_in`` of access tokens; ``None`` leaves it out.
@@ -109,8 +114,18 @@ class Emulator(BuiltinGrants, MockServer):
         issuer_in_response: add ``iss`` to the authorization response (RFC 9207).
         device_interval: the device flow's ``interval``.
 
-    Clients are accepted as they come until :meth:`add_client` registers one; from then
+    Clients are accepted as they come until
+    [`add_client()`][authwire.testing.emulator.Emulator.add_client] registers one; from then
     on only registered clients are, with their own credentials.
+
+    Attributes:
+        code_lifetime: seconds an authorization code stays redeemable (600); lower it to
+            test an expired code.
+        device_code_lifetime: the device flow's ``expires_in`` in seconds (900).
+        token_calls: every token request, parsed, in order (see
+            [`calls()`][authwire.testing.emulator.Emulator.calls]).
+        grants: ``grant_type`` to its [`GrantHandler`][authwire.testing.GrantHandler]; add
+            or replace one to emulate a provider's own grant.
     """
 
     def __init__(
@@ -420,9 +435,10 @@ class Emulator(BuiltinGrants, MockServer):
     def authenticate_client(self, call: TokenCall) -> None:
         """Find and check the client's credentials, recording them on ``call``.
 
-        RFC 6749 §2.3.1 and RFC 7523 §2.2 (see :mod:`authwire.testing.authentication`); a JWT
+        RFC 6749 §2.3.1 and RFC 7523 §2.2 (see `authwire.testing.authentication`); a JWT
         bearer grant may come without any (RFC 7523 §3.1), the assertion naming the client.
-        Raises :class:`Refusal` (``invalid_client``, 401). Override for a provider's rule,
+        Raises [`Refusal`][authwire.testing.emulator.Refusal] (``invalid_client``, 401). Override
+        for a provider's rule,
         and call it from a route of your own that takes client credentials.
         """
         params = call.params
@@ -502,7 +518,8 @@ class Emulator(BuiltinGrants, MockServer):
     # -- the other endpoints ----------------------------------------------------------------
 
     def bearer_grant(self, request: Request) -> Grant:
-        """The grant of the request's bearer token; :class:`Refusal` (401,
+        """The grant of the request's bearer token; [`Refusal`][authwire.testing.emulator.Refusal]
+        (401,
         ``WWW-Authenticate: Bearer error="invalid_token"``, RFC 6750 §3) otherwise.
         For a provider's API routes."""
         token = RecordedRequest.of(request).bearer

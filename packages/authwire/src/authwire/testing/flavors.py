@@ -35,12 +35,12 @@ __all__ = ["FLAVORS", "Flavor", "aw", "each_flavor", "opened"]
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The flavors available here: ``sync``, ``asyncio``, and ``trio`` when trio is installed.
 FLAVORS: tuple[str, ...] = (
     ("sync", "asyncio", "trio")
     if importlib.util.find_spec("trio") is not None
     else ("sync", "asyncio")
 )
+"""The flavors available here: ``sync``, ``asyncio``, and ``trio`` when trio is installed."""
 
 
 async def aw(value: Awaitable[T] | T) -> T:
@@ -65,8 +65,16 @@ class Flavor:
     """One way to run a scenario: ``"sync"``, ``"asyncio"`` or ``"trio"``.
 
     The client properties give this flavor's class of the binding the flavor was made for
-    (``authwire`` or ``authwire.httpx2``); :meth:`pick` chooses between a plugin's sync
-    and async constructors.
+    (``authwire`` or ``authwire.httpx2``); [`pick()`][authwire.testing.flavors.Flavor.pick]
+    chooses between a plugin's sync and async constructors.
+
+    Args:
+        name: ``"sync"``, ``"asyncio"`` or ``"trio"``.
+
+    Attributes:
+        name: ``"sync"``, ``"asyncio"`` or ``"trio"``; also its ``repr``, so test ids read
+            well.
+        is_async: whether the scenario awaits (asyncio and trio).
     """
 
     def __init__(self, name: str) -> None:
@@ -121,7 +129,8 @@ class Flavor:
 
 
 def each_flavor(test: F) -> F:
-    """Parametrize a pytest test over :data:`FLAVORS`: it takes a ``flavor`` argument.
+    """Parametrize a pytest test over [`FLAVORS`][authwire.testing.flavors.FLAVORS]: it takes a
+    ``flavor`` argument.
 
     ``@each_flavor`` on ``def test_x(flavor: Flavor)`` runs it once per flavor, with ids
     ``[sync]``, ``[asyncio]``, ``[trio]``.

@@ -26,7 +26,7 @@ __all__ = ["BuiltinGrants"]
 
 
 class BuiltinGrants:
-    """The standard grants, as methods of :class:`~authwire.testing.Emulator`."""
+    """The standard grants, as methods of [`Emulator`][authwire.testing.Emulator]."""
 
     clock: Callable[[], float]
     rotate_refresh_tokens: bool

@@ -1,7 +1,9 @@
 """Signing keys for emulated providers: JWK Sets, ID tokens, JWTs to check clients with.
 
-Built on joserfc. Generating an RSA key takes a while, so :meth:`SigningKey.shared` hands
-out one key per algorithm for the whole test session, and :meth:`SigningKey.generate` a new
+Built on joserfc. Generating an RSA key takes a while, so
+[`SigningKey.shared()`][authwire.testing.keys.SigningKey.shared] hands
+out one key per algorithm for the whole test session, and
+[`SigningKey.generate()`][authwire.testing.keys.SigningKey.generate] a new
 one when a test needs two different keys (key rotation, a wrong signer).
 """
 

@@ -20,19 +20,24 @@ __all__ = ["LoopbackServer"]
 Handler = Callable[[Request], Response]
 # set by the server, or meaningless once re-sent
 _HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
-#: Requests a test sends are small; a bigger body means a runaway client.
 MAX_BODY = 16 * 1024 * 1024
+"""Requests a test sends are small; a bigger body means a runaway client."""
 
 
 class LoopbackServer:
-    """Serves ``handler`` on 127.0.0.1 at a port the system picks, until :meth:`close`.
+    """Serves ``handler`` on 127.0.0.1 at a port the system picks, until
+    [`close()`][authwire.testing.loopback.LoopbackServer.close].
 
     Args:
         handler: makes a response from a request, as for ``httpx.MockTransport``.
         origin: the ``scheme://host[:port]`` the handler sees requests addressed to
             (``https://login.example.com``); by default the server's own URL.
 
-    Use it as a context manager; :attr:`url` is ``http://127.0.0.1:<port>``.
+    Use it as a context manager, or call ``start()`` and ``close()``.
+
+    Attributes:
+        url: ``http://127.0.0.1:<port>``, where the server listens.
+        origin: what the handler sees requests addressed to.
     """
 
     def __init__(self, handler: Handler, *, origin: str | None = None) -> None:
@@ -46,6 +51,7 @@ class LoopbackServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> LoopbackServer:
+        """Serve in a daemon thread (once; a second call does nothing); returns ``self``."""
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
@@ -57,6 +63,7 @@ class LoopbackServer:
         return self
 
     def close(self) -> None:
+        """Stop serving and free the port; waits at most 5 seconds for the thread."""
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join(timeout=5)

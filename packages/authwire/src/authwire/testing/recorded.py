@@ -2,7 +2,8 @@
 
 ``form`` (RFC 6749 §B ``application/x-www-form-urlencoded``), ``json``, ``query``,
 ``basic_auth`` (RFC 6749 §2.3.1: each half form-url-decoded after base64), ``bearer``
-(RFC 6750 §2.1), and :func:`decode_jwt` to read an assertion or a client secret JWT without
+(RFC 6750 §2.1), and [`decode_jwt()`][authwire.testing.recorded.decode_jwt] to read an assertion or
+a client secret JWT without
 verifying it.
 """
 
@@ -22,7 +23,14 @@ __all__ = ["DecodedJWT", "RecordedRequest", "decode_jwt"]
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """A request as the provider saw it, with its body kept for decoding."""
+    """A request as the provider saw it, with its body kept for decoding.
+
+    Attributes:
+        method: the HTTP method, upper case.
+        url: the full URL, query included.
+        headers: a copy of the headers, so later changes to the request do not show.
+        content: the body, read once so it can be decoded any number of times.
+    """
 
     method: str
     url: httpx.URL
@@ -36,6 +44,7 @@ class RecordedRequest:
 
     @property
     def path(self) -> str:
+        """The URL's path, what most assertions compare."""
         return self.url.path
 
     @property
@@ -91,7 +100,12 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class DecodedJWT:
-    """A compact JWS, decoded but NOT verified: for looking at what a client sent."""
+    """A compact JWS, decoded but NOT verified: for looking at what a client sent.
+
+    Attributes:
+        header: the JOSE header (``alg``, ``kid``, ``typ``...).
+        claims: the payload's claims.
+    """
 
     header: dict[str, Any]
     claims: dict[str, Any]

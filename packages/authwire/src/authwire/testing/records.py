@@ -1,7 +1,9 @@
 """What an emulated provider keeps and reports: grants, token endpoint calls, refusals.
 
-:class:`Grant` is what a token is for; :class:`TokenCall` is one token request as the
-emulator understood it (for a test to read); :class:`Refusal` ends a request with an OAuth
+[`Grant`][authwire.testing.records.Grant] is what a token is for;
+[`TokenCall`][authwire.testing.records.TokenCall] is one token request as the
+emulator understood it (for a test to read); [`Refusal`][authwire.testing.records.Refusal] ends a
+request with an OAuth
 error (RFC 6749 §5.2). The ``*Record`` classes are the emulator's own bookkeeping.
 """
 
@@ -37,17 +39,36 @@ __all__ = [
 ]
 
 AUTHORIZATION_CODE = "authorization_code"
+"""RFC 6749 §4.1.3: the ``grant_type`` that redeems an authorization code."""
 REFRESH_TOKEN = "refresh_token"
+"""RFC 6749 §6: the ``grant_type`` that renews a token."""
 CLIENT_CREDENTIALS = "client_credentials"
+"""RFC 6749 §4.4.2: the ``grant_type`` of a client acting on its own behalf."""
 DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
+"""RFC 8628 §3.4: the ``grant_type`` that polls for a device flow's token."""
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+"""RFC 7523 §2.1: the ``grant_type`` that trades a signed JWT for a token."""
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
-#: RFC 7523 §2.2: the ``client_assertion_type`` of JWT client authentication.
+"""RFC 8693 §2.1: the ``grant_type`` that trades one token for another."""
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+"""RFC 7523 §2.2: the ``client_assertion_type`` of JWT client authentication."""
 
 
 class Refusal(Exception):
-    """Raised in a handler to answer with an OAuth error (rendered by ``error_reply``)."""
+    """Raised in a handler to answer with an OAuth error (rendered by ``error_reply``).
+
+    Args:
+        error: the ``error`` code (RFC 6749 §5.2).
+        description: the ``error_description``; left out when ``None``.
+        status: the HTTP status (400; 401 for a failed client authentication).
+        headers: extra response headers (a ``WWW-Authenticate``, for example).
+
+    Attributes:
+        error: the ``error`` code.
+        description: the ``error_description``, or ``None``.
+        status: the HTTP status.
+        headers: extra response headers.
+    """
 
     def __init__(
         self,
@@ -117,7 +138,9 @@ class TokenCall:
 
 @dataclass(frozen=True)
 class Approval:
-    """The redirect back to the client after :meth:`Emulator.approve` or :meth:`~Emulator.deny`.
+    """The redirect back to the client after
+    [`Emulator.approve()`][authwire.testing.Emulator.approve] or
+    [`deny()`][authwire.testing.Emulator.deny].
 
     Attributes:
         url: the redirect URI with the response in its query (what a browser would load).

@@ -24,11 +24,11 @@ __all__ = [
     "text_response",
 ]
 
-#: An answer of a fake server: a response, or a callable that makes one from the request.
 Answer = Response | Callable[[Request], Response]
+"""An answer of a fake server: a response, or a callable that makes one from the request."""
 
-#: RFC 6749 §5.1: token responses must not be cached.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+"""RFC 6749 §5.1: token responses must not be cached."""
 
 
 def json_response(

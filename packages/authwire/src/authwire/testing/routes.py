@@ -1,10 +1,14 @@
 """The machinery every fake server shares: routes, scripted answers, the request log.
 
-:class:`MockServer` answers a request with, in order: the next answer scripted for its route
-(:meth:`~MockServer.script`), else the route's handler (:meth:`~MockServer.route`), else
-:meth:`~MockServer.fallback` (404). Every request is recorded first, as a
-:class:`~authwire.testing.RecordedRequest`. It serves through ``httpx.MockTransport`` —
-sync and async clients alike — and, with :meth:`~MockServer.serve`, on loopback sockets.
+[`MockServer`][authwire.testing.routes.MockServer] answers a request with, in order: the next answer
+scripted for its route
+([`script()`][authwire.testing.routes.MockServer.script]), else the route's handler
+([`route()`][authwire.testing.routes.MockServer.route]), else
+[`fallback()`][authwire.testing.routes.MockServer.fallback] (404). Every request is recorded first,
+as a
+[`RecordedRequest`][authwire.testing.RecordedRequest]. It serves through ``httpx.MockTransport`` —
+sync and async clients alike — and, with [`serve()`][authwire.testing.routes.MockServer.serve], on
+loopback sockets.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ class MockServer:
     Args:
         base_url: what relative route URLs (``"/token"``) are resolved against.
 
+    Attributes:
+        requests: every request received, in order, for a test to assert on.
+
     Thread-safe: one re-entrant lock (``_lock``) covers the log and the scripts; handlers
     run outside it (one may wait for another request), and take it to change shared state.
     """
@@ -64,7 +71,8 @@ class MockServer:
     # -- declaring answers ------------------------------------------------------------------
 
     def url(self, path_or_url: str) -> str:
-        """An absolute URL: ``path_or_url`` resolved against :attr:`base_url`."""
+        """An absolute URL: ``path_or_url`` resolved against
+        [`base_url`][authwire.testing.routes.MockServer.base_url]."""
         if "://" in path_or_url:
             return path_or_url
         return self.base_url + "/" + path_or_url.lstrip("/")
@@ -132,8 +140,10 @@ class MockServer:
     def serve(self, *origins: str) -> Iterator[Served]:
         """Serve on loopback sockets: one ``http://127.0.0.1:<port>`` server per origin.
 
-        ``origins`` default to every origin the routes use and :attr:`base_url`'s. Each
-        server hands requests on as addressed to its origin; :class:`Served` maps URLs and
+        ``origins`` default to every origin the routes use and
+        [`base_url`][authwire.testing.routes.MockServer.base_url]'s. Each
+        server hands requests on as addressed to its origin;
+        [`Served`][authwire.testing.routes.Served] maps URLs and
         providers over to the sockets. While serving, URLs the server renders itself (an
         emulator's discovery document, its issuer) name the loopback addresses.
         """
@@ -152,7 +162,8 @@ class MockServer:
                 server.close()
 
     def public(self, url: str) -> str:
-        """``url`` as clients reach it now: its loopback address while :meth:`serve` runs."""
+        """``url`` as clients reach it now: its loopback address while
+        [`serve()`][authwire.testing.routes.MockServer.serve] runs."""
         for origin, local in self._served.items():
             if url == origin or url.startswith(origin + "/"):
                 return local + url[len(origin) :]
@@ -179,7 +190,12 @@ class MockServer:
 
 @dataclasses.dataclass(frozen=True)
 class Served:
-    """Where :meth:`MockServer.serve` listens: origin → ``http://127.0.0.1:<port>``."""
+    """Where [`MockServer.serve()`][authwire.testing.routes.MockServer.serve] listens.
+
+    Attributes:
+        addresses: each served origin → its ``http://127.0.0.1:<port>``, to point a client
+            that cannot be given a transport at the loopback server.
+    """
 
     addresses: Mapping[str, str]
 
