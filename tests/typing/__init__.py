@@ -1,0 +1,1 @@
+"""Static typing checks: mypy run on snippets against the public API (needs the dev environment)."""
