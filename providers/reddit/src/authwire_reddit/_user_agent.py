@@ -23,6 +23,7 @@ USER_AGENT_RULES = "https://github.com/reddit-archive/reddit/wiki/API#rules"
 #: Agents that HTTP libraries send by default, which Reddit throttles (lowercase prefixes).
 _LIBRARY_DEFAULTS = (
     "python-httpx/",
+    "python-httpx2/",
     "python-requests/",
     "python-urllib/",
     "python/",
