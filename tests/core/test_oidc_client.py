@@ -517,6 +517,60 @@ def test_refresh_validates_the_new_id_token_and_keeps_the_subject(flavor: Flavor
     flavor.run(scenario)
 
 
+@pytest.mark.parametrize("renewal", ["explicit", "automatic"])
+def test_a_refused_refresh_keeps_the_rotated_refresh_token(
+    flavor: Flavor, op: OP, renewal: str
+) -> None:
+    """The server rotated the refresh token, then its ID token was refused: the old refresh
+    token is spent, so the new one is kept (and saved, and handed to update_token), never
+    the refused access token."""
+    from authwire.stores import MemoryStore
+
+    store = MemoryStore()
+    updates: list[tuple[dict[str, Any], Any]] = []
+
+    def update_token(token: Any, refresh_token: Any = None, **kwargs: Any) -> None:
+        updates.append((dict(token), refresh_token))
+
+    async def update_async(token: Any, refresh_token: Any = None, **kwargs: Any) -> None:
+        update_token(token, refresh_token)
+
+    hook = update_async if flavor.is_async else update_token
+
+    async def scenario() -> None:
+        client = await new_client(flavor, op, update_token=hook, token_store=store)
+        async with opened(client):
+            first = await login(client, op, access_token="at-1")
+            first_refresh = first["refresh_token"]
+            op.answer(
+                "at-evil",
+                op.sign(op.claims(None, "at-evil", sub="mallory")),
+                refresh_token="rt-rotated-2",
+            )
+            if renewal == "explicit":
+                with pytest.raises(IDTokenError):
+                    await aw(client.refresh_token())
+            else:
+                expired = {**first, "expires_at": int(op.clock.now) - 10}
+                client.token = expired
+                store.save(client.token_key, expired)  # due in the store as well
+                with pytest.raises(IDTokenError):
+                    await aw(client.get("https://api.example/data"))
+            held = client.token
+            assert held is not None
+            assert held["refresh_token"] == "rt-rotated-2"
+            assert held["access_token"] == "at-1"  # never the refused one
+            stored = store.load(client.token_key)
+            assert stored is not None
+            assert stored.token["refresh_token"] == "rt-rotated-2"
+            assert stored.token["access_token"] == "at-1"
+            assert updates[-1][0]["refresh_token"] == "rt-rotated-2"
+            assert updates[-1][1] == first_refresh
+            assert all(u[0]["access_token"] != "at-evil" for u in updates)
+
+    flavor.run(scenario)
+
+
 def test_implicit_id_token_is_validated_before_it_is_kept(flavor: Flavor, op: OP) -> None:
     async def scenario() -> None:
         client = await new_client(flavor, op, response_type="id_token token")

@@ -43,6 +43,7 @@ from .._drivers import (
 from .._exceptions import (
     MismatchingStateError,
     MissingTokenError,
+    OAuthError,
     TokenExpiredError,
     UnsupportedTokenTypeError,
     clone_exception,
@@ -982,8 +983,29 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         )
         if not token.get("refresh_token"):
             token["refresh_token"] = refresh_token
-        yield from self._check_id_token_flow(token, previous=self._token)
+        try:
+            yield from self._check_id_token_flow(token, previous=self._token)
+        except OAuthError:
+            if token["refresh_token"] != refresh_token:
+                yield from self._keep_rotated(token["refresh_token"], refresh_token)
+            raise
         return token
+
+    def _keep_rotated(self, rotated: str, spent: str) -> Flow[None]:
+        """Keep a rotated refresh token whose answer was refused (its ID token failed).
+
+        The old refresh token is spent once the server rotated it: dropping the new one would
+        lose the grant. The refused answer's access and ID tokens are not used; the held token
+        keeps its own, with the new refresh token, and reaches the store and ``update_token``
+        before the refusal is raised.
+        """
+        held = dict(self._token or {})
+        held["refresh_token"] = rotated
+        survivor = OAuth2Token(held)
+        logger.warning("a refreshed token was refused; its rotated refresh token is kept")
+        yield from self._keep_flow(survivor)
+        if self.update_token is not None:
+            yield Call(self.update_token, (survivor,), {"refresh_token": spent})
 
     def refresh_token_flow(
         self,
