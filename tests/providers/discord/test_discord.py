@@ -140,3 +140,47 @@ def test_quirk_user_agent() -> None:
         url, _ = client.create_authorization_url()
         client.fetch_token(authorization_response=emu.approve(url).url)
         assert client.get(ME).status_code == 200
+
+
+# -- from_provider applies every fix -----------------------------------------------------
+
+
+@each_flavor
+def test_from_provider_sends_the_client_s_agent_on_token_requests(flavor: Flavor) -> None:
+    clock = FakeClock()
+    emu = DiscordEmulator(clock=clock)
+    agent = "DiscordBot (https://bot.example, 3.0)"
+
+    async def scenario() -> None:
+        client = flavor.oauth2_client.from_provider(
+            "discord",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            redirect_uri=REDIRECT,
+            headers={"User-Agent": agent},
+            transport=emu.transport(),
+        )
+        client.oauth.clock = clock
+        async with opened(client):
+            url, _ = client.create_authorization_url()
+            await aw(client.fetch_token(authorization_response=emu.approve(url).url))
+            await aw(client.refresh_token())
+            await aw(client.get(ME))
+            await aw(client.revoke_token())
+
+    flavor.run(scenario)
+    token_calls = [r for r in emu.requests if r.url.path.startswith("/api/oauth2/token")]
+    assert [r.url.path for r in token_calls] == [
+        "/api/oauth2/token",
+        "/api/oauth2/token",
+        "/api/oauth2/token/revoke",
+    ]
+    assert {r.headers["user-agent"] for r in emu.requests} == {agent}
+
+
+@each_flavor
+def test_from_provider_refuses_an_agent_discord_refuses(flavor: Flavor) -> None:
+    with pytest.raises(ValueError, match=r"headers\['User-Agent'\] must read 'DiscordBot"):
+        flavor.oauth2_client.from_provider(
+            "discord", client_id=CLIENT_ID, headers={"User-Agent": "my-bot/1.0"}
+        )

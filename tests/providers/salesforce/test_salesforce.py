@@ -22,7 +22,6 @@ from authwire_salesforce import (
     async_oauth2_client,
     expected_signature,
     fetch_identity,
-    follow_instance_url,
     issued_at,
     jwt_bearer_client,
     oauth2_client,
@@ -31,7 +30,16 @@ from authwire_salesforce import (
 )
 
 from authwire import OAuthError, TokenResponseError, providers
-from authwire.testing import FakeClock, Flavor, aw, decode_jwt, each_flavor, json_response, opened
+from authwire.testing import (
+    FakeClock,
+    Flavor,
+    SigningKey,
+    aw,
+    decode_jwt,
+    each_flavor,
+    json_response,
+    opened,
+)
 
 from ._emulator import (
     API_VERSION,
@@ -223,26 +231,100 @@ def test_web_server_flow_identity_refresh_revoke(flavor: Flavor) -> None:
     assert api_call.url.host == "acme.my.salesforce.com"
 
 
+# -- from_provider applies every fix of the named constructors ---------------------------------
+
+
+def from_provider(flavor: Flavor, emu: SalesforceEmulator, clock: FakeClock, **kwargs: Any) -> Any:
+    client = flavor.oauth2_client.from_provider(
+        "salesforce",
+        client_id=CONSUMER_KEY,
+        client_secret=CONSUMER_SECRET,
+        redirect_uri=REDIRECT,
+        transport=emu.transport(),
+        **kwargs,
+    )
+    client.oauth.clock = clock
+    return client
+
+
 @each_flavor
-def test_web_server_flow_with_from_provider(flavor: Flavor) -> None:
+def test_from_provider_follows_the_instance_url(flavor: Flavor) -> None:
     clock = FakeClock()
     emu = SalesforceEmulator(clock=clock)
 
     async def scenario() -> None:
-        client = flavor.oauth2_client.from_provider(
+        async with opened(from_provider(flavor, emu, clock)) as client:
+            assert str(client.base_url) == ""
+            token = await sign_in(client, emu)
+            assert token["expires_at"] == int(clock()) + DEFAULT_SESSION_TIMEOUT
+            assert client.base_url.host == "acme.my.salesforce.com"
+            assert (await aw(client.get(LIMITS))).status_code == 200
+        stored = {"access_token": "00Dxx!AR8AQ", "token_type": "Bearer", "instance_url": INSTANCE}
+        async with opened(from_provider(flavor, emu, clock, token=stored)) as client:
+            assert client.base_url.host == "acme.my.salesforce.com"
+
+    flavor.run(scenario)
+    [api_call] = emu.sent(f"{INSTANCE}{LIMITS}")
+    assert api_call.url.host == "acme.my.salesforce.com"
+
+
+@each_flavor
+def test_from_provider_checks_the_signature(flavor: Flavor) -> None:
+    clock = FakeClock()
+    emu = SalesforceEmulator(clock=clock, tamper_id=True)
+
+    async def scenario() -> None:
+        async with opened(from_provider(flavor, emu, clock)) as client:
+            with pytest.raises(TokenResponseError, match="signature"):
+                await sign_in(client, emu)
+            assert client.token is None
+            assert str(client.base_url) == ""  # the refused answer moved nothing
+
+    flavor.run(scenario)
+
+
+@each_flavor
+def test_from_provider_makes_salesforce_s_assertion(flavor: Flavor) -> None:
+    clock = FakeClock()
+    emu = SalesforceEmulator(clock=clock)
+
+    async def scenario() -> None:
+        client = flavor.assertion_client.from_provider(
             "salesforce",
-            client_id=CONSUMER_KEY,
-            client_secret=CONSUMER_SECRET,
-            redirect_uri=REDIRECT,
+            issuer=CONSUMER_KEY,
+            subject=USERNAME,
+            key=APP_KEY.private_pem,
             transport=emu.transport(),
         )
         client.oauth.clock = clock
-        async with opened(follow_instance_url(client)):
-            token = await sign_in(client, emu)
-            assert token["expires_at"] == int(clock()) + DEFAULT_SESSION_TIMEOUT
+        async with opened(client):
+            await aw(client.ensure_active_token())
+            assert client.base_url.host == "acme.my.salesforce.com"
             assert (await aw(client.get(LIMITS))).status_code == 200
+        sandbox = flavor.assertion_client.from_provider(
+            "salesforce",
+            host="test.salesforce.com",
+            issuer=CONSUMER_KEY,
+            subject=USERNAME,
+            key=APP_KEY.private_pem,
+        )
+        async with opened(sandbox):
+            assert sandbox.oauth.audience == SANDBOX
+        with pytest.raises(ValueError, match="RS256"):
+            flavor.assertion_client.from_provider(
+                "salesforce",
+                issuer=CONSUMER_KEY,
+                subject=USERNAME,
+                key=SigningKey.generate("ES256").private_pem,
+            )
 
     flavor.run(scenario)
+    [call] = emu.calls()
+    assertion = decode_jwt(call.params["assertion"])
+    assert assertion.header["alg"] == "RS256"
+    claims = assertion.claims
+    assert (claims["iss"], claims["sub"], claims["aud"]) == (CONSUMER_KEY, USERNAME, LOGIN)
+    assert claims["exp"] - claims["iat"] == 180  # not AssertionClient's default hour
 
 
 @each_flavor

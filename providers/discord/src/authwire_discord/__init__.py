@@ -19,7 +19,8 @@ which is ``OAuth2Client.from_provider("discord", ...)``. What the plugin takes c
   documentation's examples send them;
 - the ``User-Agent: DiscordBot ($url, $versionNumber)`` the API asks every client for
   (https://discord.com/developers/docs/reference#user-agent), on token, revocation and API
-  requests (``user_agent=`` to name your own);
+  requests (``user_agent=`` to name your own; with ``from_provider``, the agent of the
+  client's ``headers=``);
 - bot authorization (``scope=bot`` with ``permissions``, ``guild_id``,
   ``disable_guild_select``: :func:`bot_authorization_url`), whose token answer carries the
   ``guild``;
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk, hookimpl
+from authwire.plugins import Provider, Quirk, hookimpl, oauth2_engine
 
 if TYPE_CHECKING:
     import httpx
@@ -70,8 +71,7 @@ def user_agent_hook(
     A User-Agent the caller chose (anything but ``python-httpx/...``) is kept, unless
     ``force``.
     """
-    if not agent.startswith("DiscordBot (") or "\n" in agent or "\r" in agent:
-        raise ValueError(f"user_agent must read 'DiscordBot ($url, $version)', not {agent!r}")
+    _check_agent(agent, "user_agent")
 
     def hook(url: str, headers: dict[str, str], body: Any) -> tuple[str, dict[str, str], Any]:
         fixed = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
@@ -83,7 +83,42 @@ def user_agent_hook(
     return hook
 
 
+def _check_agent(agent: object, argument: str) -> str:
+    if (
+        not isinstance(agent, str)
+        or not agent.startswith("DiscordBot (")
+        or "\n" in agent
+        or "\r" in agent
+    ):
+        raise ValueError(f"{argument} must read 'DiscordBot ($url, $version)', not {agent!r}")
+    return agent
+
+
 _DEFAULT_HOOK = user_agent_hook()
+
+#: The requests authwire builds without the client's headers (the API requests have them).
+_TOKEN_REQUESTS = ("access_token_request", "refresh_token_request", "revoke_token_request")
+
+
+def _user_agent_of_client(client: Any, values: Mapping[str, str]) -> None:
+    """The agent of the client's ``headers`` on the token, refresh and revocation requests too
+    (https://discord.com/developers/docs/reference#user-agent): authwire builds those without
+    the client's headers, where the provider's hooks would put :data:`DEFAULT_USER_AGENT`.
+
+    httpx's own agent is left to those hooks; any other must read ``DiscordBot ($url,
+    $version)``, or ``ValueError``: Discord refuses it.
+    """
+    engine = oauth2_engine(client)
+    headers = getattr(client, "headers", None)
+    if engine is None or not isinstance(headers, Mapping):  # an OAuth2Auth has no headers
+        return
+    agent = headers.get("user-agent")
+    if not agent or agent.startswith("python-httpx"):
+        return
+    hook = user_agent_hook(_check_agent(agent, "headers['User-Agent']"), force=True)
+    for name in _TOKEN_REQUESTS:
+        engine.register_compliance_hook(name, hook)
+
 
 #: discord.com, for OAuth2 applications and bots.
 DISCORD = Provider(
@@ -104,6 +139,7 @@ DISCORD = Provider(
             "protected_request",
         )
     },
+    configure=_user_agent_of_client,
     extra={"api_url": API_URL, "documentation": _OAUTH2},
     protocols=("oauth2",),
     flows=("authorization_code", "refresh_token", "client_credentials", "revocation"),
@@ -129,19 +165,12 @@ def _kwargs(
 ) -> dict[str, Any]:
     kwargs = {"client_id": client_id, "client_secret": client_secret, **kwargs}
     if user_agent is not None:
-        user_agent_hook(user_agent)  # checks it
-        headers = dict(kwargs.get("headers") or {})
-        headers["User-Agent"] = user_agent
+        headers = {
+            k: v for k, v in dict(kwargs.get("headers") or {}).items() if k.lower() != "user-agent"
+        }
+        headers["User-Agent"] = _check_agent(user_agent, "user_agent")
         kwargs["headers"] = headers
     return kwargs
-
-
-def _with_agent(client: Any, user_agent: str | None) -> Any:
-    if user_agent is not None:
-        hook = user_agent_hook(user_agent, force=True)
-        for name in ("access_token_request", "refresh_token_request", "revoke_token_request"):
-            client.register_compliance_hook(name, hook)
-    return client
 
 
 def oauth2_client(
@@ -154,13 +183,13 @@ def oauth2_client(
     """An :class:`~authwire.OAuth2Client` for Discord.
 
     ``OAuth2Client.from_provider("discord", ...)``; ``user_agent=`` (``"DiscordBot ($url,
-    $version)"``) replaces :data:`DEFAULT_USER_AGENT`. Every other argument goes to the
-    client.
+    $version)"``) replaces :data:`DEFAULT_USER_AGENT`: it is the client's ``User-Agent``
+    header, which the provider's ``configure`` also puts on token requests. Every other
+    argument goes to the client.
     """
-    client = authwire.OAuth2Client.from_provider(
+    return authwire.OAuth2Client.from_provider(
         DISCORD, **_kwargs(client_id, client_secret, user_agent, kwargs)
     )
-    return _with_agent(client, user_agent)  # type: ignore[no-any-return]
 
 
 def async_oauth2_client(
@@ -171,10 +200,9 @@ def async_oauth2_client(
     **kwargs: Any,
 ) -> AsyncOAuth2Client:
     """:func:`oauth2_client` for :class:`~authwire.AsyncOAuth2Client`."""
-    client = authwire.AsyncOAuth2Client.from_provider(
+    return authwire.AsyncOAuth2Client.from_provider(
         DISCORD, **_kwargs(client_id, client_secret, user_agent, kwargs)
     )
-    return _with_agent(client, user_agent)  # type: ignore[no-any-return]
 
 
 def bot_authorization_url(

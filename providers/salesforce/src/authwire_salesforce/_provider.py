@@ -9,11 +9,12 @@ https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_endpoints.htm
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import authwire  # client classes load on first use: authwire.httpx2 imports no httpx
-from authwire.plugins import Provider, Quirk
+from authwire.plugins import Provider, Quirk, oauth2_engine
 
 from ._hooks import DEFAULT_SESSION_TIMEOUT, session_expiry, signature_check
 from ._instance import follow_instance_url
@@ -49,6 +50,62 @@ MAX_ASSERTION_LIFETIME = 180
 _JWT_FLOW = "https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm"
 _WEB_FLOW = "https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm"
 
+#: The token response hooks that see a client's token answers.
+_TOKEN_RESPONSES = ("access_token_response", "refresh_token_response")
+#: Client authentication methods whose ``client_secret`` is the consumer secret (with
+#: ``private_key_jwt`` it is a private key, which signs no HMAC).
+_SHARED_SECRET_METHODS = ("client_secret_post", "client_secret_basic", "client_secret_jwt")
+
+
+def _finish_client(client: Any, values: Mapping[str, str]) -> None:
+    """The fixes that need the client (``Provider.configure``), so that
+    ``OAuth2Client.from_provider("salesforce", ...)`` is what :func:`oauth2_client` makes:
+
+    - an OAuth 2 client with the consumer secret checks each token answer's ``signature``
+      (:func:`~authwire_salesforce.signature_check`);
+    - an assertion client signs Salesforce's JWT bearer assertion: ``aud`` the login URL
+      where it would be the token endpoint, ``exp`` within :data:`MAX_ASSERTION_LIFETIME`,
+      RS256 only;
+    - a client's ``base_url`` follows the token's ``instance_url``
+      (:func:`~authwire_salesforce.follow_instance_url`), after the signature check.
+
+    https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm,
+    https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm
+    """
+    engine = oauth2_engine(client)
+    if engine is not None:
+        secret = engine.client_secret
+        if (
+            isinstance(secret, str | bytes)
+            and secret
+            and engine.token_endpoint_auth_method in _SHARED_SECRET_METHODS
+        ):
+            check = signature_check(secret)
+            for hook_type in _TOKEN_RESPONSES:
+                engine.register_compliance_hook(hook_type, check)
+    else:
+        assertion = getattr(client, "oauth", client)
+        if hasattr(assertion, "signer") and hasattr(assertion, "audience"):
+            _fit_assertion(assertion)
+    if hasattr(client, "base_url"):  # not an OAuth2Auth, which another client uses as auth=
+        follow_instance_url(client)
+
+
+def _fit_assertion(engine: Any) -> None:
+    """Salesforce's JWT bearer assertion on an assertion engine built by ``from_provider``."""
+    alg = engine.signer.alg
+    if alg != "RS256":
+        raise ValueError(
+            f"key: Salesforce verifies JWT bearer assertions with RS256 (the connected app's "
+            f"certificate), not {alg}: give the certificate's RSA private key ({_JWT_FLOW})"
+        )
+    token_endpoint = engine.metadata.get("token_endpoint")
+    host = urlsplit(token_endpoint).hostname if isinstance(token_endpoint, str) else None
+    if host and engine.audience == token_endpoint:  # AssertionClient's default aud
+        engine.audience = assertion_audience(host)
+    engine.expires_in = min(engine.expires_in, MAX_ASSERTION_LIFETIME)
+
+
 #: Salesforce, at ``https://{host}`` (``login.salesforce.com`` unless given).
 SALESFORCE = Provider(
     name="salesforce",
@@ -78,6 +135,7 @@ SALESFORCE = Provider(
         "introspection",
         "userinfo",
     ),
+    configure=_finish_client,
     quirks=(
         Quirk(
             "no expires_in: a token lives for the org's session timeout, counted from "
@@ -139,14 +197,9 @@ def assertion_audience(host: str) -> str:
     return f"https://{SANDBOX_HOST if _is_sandbox(host.lower()) else LOGIN_HOST}"
 
 
-def _provider(host: str, session_timeout: int, client_secret: Any) -> Provider:
+def _provider(session_timeout: int) -> Provider:
     hooks = [session_expiry(session_timeout)]
-    if isinstance(client_secret, str | bytes) and client_secret:
-        hooks.append(signature_check(client_secret))
-    return dataclasses.replace(
-        SALESFORCE.bind(host=host),
-        compliance_hooks={"access_token_response": hooks, "refresh_token_response": hooks},
-    )
+    return dataclasses.replace(SALESFORCE, compliance_hooks=dict.fromkeys(_TOKEN_RESPONSES, hooks))
 
 
 def _oauth2_arguments(
@@ -157,8 +210,14 @@ def _oauth2_arguments(
     session_timeout: int,
     kwargs: dict[str, Any],
 ) -> tuple[Provider, dict[str, Any]]:
-    provider = _provider(_host(host, sandbox), session_timeout, client_secret)
-    return provider, {"client_id": client_id, "client_secret": client_secret, **kwargs}
+    chosen = _host(host, sandbox)
+    provider = _provider(session_timeout)
+    return provider, {
+        "host": chosen,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        **kwargs,
+    }
 
 
 def oauth2_client(
@@ -184,18 +243,15 @@ def oauth2_client(
         **kwargs: any other ``OAuth2Client`` argument (``redirect_uri``, ``scope`` — the
             default is ``api refresh_token`` —, ``token``, ``update_token``) or httpx argument.
 
-    Besides ``OAuth2Client.from_provider("salesforce", host=..., ...)``, the client checks
-    each token response's ``signature`` with the client secret and keeps ``base_url`` at
-    the token's ``instance_url``, so API paths are relative: ``client.get("/services/data/
-    v62.0/")``.
+    ``OAuth2Client.from_provider("salesforce", host=..., ...)`` with ``sandbox=`` and
+    ``session_timeout=``: the client checks each token response's ``signature`` with the
+    client secret and keeps ``base_url`` at the token's ``instance_url``, so API paths are
+    relative: ``client.get("/services/data/v62.0/")``.
     """
     provider, arguments = _oauth2_arguments(
         client_id, client_secret, host, sandbox, session_timeout, kwargs
     )
-    client: OAuth2Client = follow_instance_url(
-        authwire.OAuth2Client.from_provider(provider, **arguments)
-    )
-    return client
+    return authwire.OAuth2Client.from_provider(provider, **arguments)
 
 
 def async_oauth2_client(
@@ -211,10 +267,7 @@ def async_oauth2_client(
     provider, arguments = _oauth2_arguments(
         client_id, client_secret, host, sandbox, session_timeout, kwargs
     )
-    client: AsyncOAuth2Client = follow_instance_url(
-        authwire.AsyncOAuth2Client.from_provider(provider, **arguments)
-    )
-    return client
+    return authwire.AsyncOAuth2Client.from_provider(provider, **arguments)
 
 
 # Arguments the JWT bearer constructors set themselves.
@@ -263,8 +316,9 @@ def _assertion_arguments(
                 "audience must be https://login.salesforce.com, https://test.salesforce.com "
                 "or your Experience Cloud site's https URL"
             )
-    provider = _provider(chosen, session_timeout, None)
+    provider = _provider(session_timeout)
     return provider, {
+        "host": chosen,
         "issuer": client_id,
         "subject": username,
         "audience": audience,
@@ -319,10 +373,7 @@ def jwt_bearer_client(
     provider, arguments = _assertion_arguments(
         client_id, username, key, host, sandbox, audience, session_timeout, expires_in, kwargs
     )
-    client: AssertionClient = follow_instance_url(
-        authwire.AssertionClient.from_provider(provider, **arguments)
-    )
-    return client
+    return authwire.AssertionClient.from_provider(provider, **arguments)
 
 
 def async_jwt_bearer_client(
@@ -341,7 +392,4 @@ def async_jwt_bearer_client(
     provider, arguments = _assertion_arguments(
         client_id, username, key, host, sandbox, audience, session_timeout, expires_in, kwargs
     )
-    client: AsyncAssertionClient = follow_instance_url(
-        authwire.AsyncAssertionClient.from_provider(provider, **arguments)
-    )
-    return client
+    return authwire.AsyncAssertionClient.from_provider(provider, **arguments)
