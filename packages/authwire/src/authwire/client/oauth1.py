@@ -32,6 +32,7 @@ from ._sending import AsyncSending, SyncSending
 __all__ = ["AsyncOAuth1Client", "OAuth1Client"]
 
 _TOKEN_FIELDS = ("oauth_token", "oauth_token_secret", "oauth_verifier")
+_ENDPOINT_NAMES = ("request_token_url", "authorization_url", "access_token_url")
 
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class _OAuth1ClientBase:
     _oauth1: OAuth1Auth
     _verifier: str | None
     _token_extra: Mapping[str, Any]
+    _endpoints: dict[str, str | None] | None
     redirect_uri: str | None
 
     @classmethod
@@ -139,7 +141,6 @@ class _OAuth1ClientBase:
         # the verifier is for step 3 only, which this client signs itself (RFC 5849 §2.3):
         # its other requests never carry it
         self._verifier, self._oauth1.verifier = self._oauth1.verifier, None
-        self._client_secret = client_secret
         extra = (
             {k: v for k, v in token.items() if k not in _TOKEN_FIELDS}
             if isinstance(token, Mapping)
@@ -148,18 +149,32 @@ class _OAuth1ClientBase:
         self._token_extra = extra or _NO_EXTRA
         self.redirect_uri = redirect_uri
         """The callback URL sent as ``oauth_callback`` (``"oob"`` when `None`)."""
-        self.endpoints: dict[str, str | None] = {
-            "request_token_url": request_token_url,
-            "authorization_url": authorization_url,
-            "access_token_url": access_token_url,
-        }
-        """The provider's endpoints, used when a step is called without a URL."""
+        # made on first read when no endpoint is given: a client that only signs requests
+        # (the usual one of many held by a service) never needs the dict
+        self._endpoints: dict[str, str | None] | None = None
+        if (request_token_url, authorization_url, access_token_url) != (None, None, None):
+            self._endpoints = {
+                "request_token_url": request_token_url,
+                "authorization_url": authorization_url,
+                "access_token_url": access_token_url,
+            }
         super().__init__(auth=self._oauth1, **kwargs)  # type: ignore[call-arg, misc]
+
+    @property
+    def endpoints(self) -> dict[str, str | None]:
+        """The provider's endpoints, used when a step is called without a URL."""
+        if self._endpoints is None:
+            self._endpoints = dict.fromkeys(_ENDPOINT_NAMES)
+        return self._endpoints
+
+    @endpoints.setter
+    def endpoints(self, endpoints: dict[str, str | None]) -> None:
+        self._endpoints = endpoints
 
     def _url(self, url: str | URL | None, name: str) -> str | URL:
         if url is not None:
             return url
-        known = self.endpoints.get(name)
+        known = self._endpoints.get(name) if self._endpoints is not None else None
         if not known:
             raise ValueError(f"no {name} is known: pass the URL, or give {name}= to the client")
         return known
@@ -255,7 +270,7 @@ class _OAuth1ClientBase:
 
     def _secrets(self) -> list[str]:
         """What an error message must never show (see ``authwire._drivers``)."""
-        held = (self._client_secret, self._oauth1.token_secret, self._verifier)
+        held = (self._oauth1.signer.client_secret, self._oauth1.token_secret, self._verifier)
         return [s for s in held if isinstance(s, str) and s]
 
     def _request_token_flow(

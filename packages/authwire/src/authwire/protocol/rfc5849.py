@@ -125,7 +125,9 @@ def escape(value: str | bytes) -> str:
     """
     data = value.encode("utf-8") if isinstance(value, str) else value
     if not data.translate(None, _UNRESERVED):  # nothing to encode: the common case
-        return data.decode("ascii")
+        # the str itself, not an equal copy: a signer holds its escaped credentials, and a
+        # service may hold thousands of signers
+        return value if type(value) is str else data.decode("ascii")
     return quote_from_bytes(data, safe="")
 
 
@@ -514,12 +516,12 @@ class OAuth1Signer:
         )
         static = [
             ("oauth_consumer_key", escape(self.client_id)),
-            ("oauth_signature_method", escape(self.signature_method)),
+            _method_param(self.signature_method),
         ]
         if self.token:
             static.append(("oauth_token", escape(self.token)))
         if self.include_version:
-            static.append(("oauth_version", "1.0"))
+            static.append(_VERSION_PARAM)
         self._static = tuple(static)
         self._header_start = (
             f'OAuth realm="{_quote_realm(self.realm)}", ' if self.realm is not None else "OAuth "
@@ -562,6 +564,22 @@ class OAuth1Signer:
             f"signature_method={self.signature_method!r}, "
             f"signature_type={self.signature_type!r}, has_token={self.token is not None})"
         )
+
+
+_VERSION_PARAM = ("oauth_version", "1.0")
+#: ``("oauth_signature_method", escaped name)`` per method name, shared by the signers
+_METHOD_PARAMS: dict[str, tuple[str, str]] = {}
+
+
+def _method_param(name: str) -> tuple[str, str]:
+    """The ``oauth_signature_method`` parameter: one tuple per method, not one per signer.
+
+    RFC 5849 §3.1.
+    """
+    param = _METHOD_PARAMS.get(name)
+    if param is None:
+        param = _METHOD_PARAMS.setdefault(name, ("oauth_signature_method", escape(name)))
+    return param
 
 
 def _join_realm(realm: str | Iterable[str] | None) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from .._compat import Request
@@ -55,20 +54,73 @@ def place_bearer_token(request: Request, access_token: str, placement: str = "he
     raise ValueError(f"token_placement must be 'header', 'body' or 'uri', not {placement!r}")
 
 
-@dataclass(frozen=True, slots=True)
+#: the marker of ``Challenge(scheme)`` built without ``params`` (never stored)
+_NO_PARAMS: dict[str, str] = {}
+
+
 class Challenge:
-    """One challenge of a ``WWW-Authenticate`` header: its scheme and parameters."""
+    """One challenge of a ``WWW-Authenticate`` header: its scheme and parameters.
+
+    Immutable, compared and hashed by value (a plain slotted class rather than a frozen
+    dataclass: nothing to build when the module is imported).
+    """
+
+    __slots__ = ("params", "scheme", "token68")
+    __match_args__ = ("scheme", "params", "token68")
 
     scheme: str
-    params: dict[str, str] = field(default_factory=dict)
-    token68: str | None = None
+    params: dict[str, str]
+    token68: str | None
+
+    def __init__(
+        self, scheme: str, params: dict[str, str] = _NO_PARAMS, token68: str | None = None
+    ) -> None:
+        object.__setattr__(self, "scheme", scheme)
+        # a new dict for each challenge built without one, as a default factory would give
+        object.__setattr__(self, "params", {} if params is _NO_PARAMS else params)
+        object.__setattr__(self, "token68", token68)
+
+    def _fields(self) -> tuple[str, dict[str, str], str | None]:
+        return (self.scheme, self.params, self.token68)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __reduce__(self) -> tuple[type[Challenge], tuple[str, dict[str, str], str | None]]:
+        return (Challenge, self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"Challenge(scheme={self.scheme!r}, params={self.params!r}, token68={self.token68!r})"
+        )
 
 
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
-_PARAM = re.compile(rf"\s*({_TOKEN})\s*=\s*({_TOKEN}|{_QUOTED})\s*")
-_SCHEME = re.compile(rf"\s*({_TOKEN})(?:\s+|$)")
-_TOKEN68 = re.compile(r"\s*([A-Za-z0-9\-._~+/]+=*)\s*(?:,|$)")
+_PATTERNS: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """``(scheme, auth-param, token68)``, compiled on the first challenge read, not at import."""
+    global _PATTERNS  # a module-level cache, filled once
+    if _PATTERNS is None:
+        _PATTERNS = (
+            re.compile(rf"\s*({_TOKEN})(?:\s+|$)"),
+            re.compile(rf"\s*({_TOKEN})\s*=\s*({_TOKEN}|{_QUOTED})\s*"),
+            re.compile(r"\s*([A-Za-z0-9\-._~+/]+=*)\s*(?:,|$)"),
+        )
+    return _PATTERNS
 
 
 def parse_www_authenticate(value: str) -> list[Challenge]:
@@ -78,24 +130,25 @@ def parse_www_authenticate(value: str) -> list[Challenge]:
     and "MUST only occur once per challenge" (RFC 9110 §11.2); of a name sent again, the
     first value is kept, so a second ``error=`` cannot override the first.
     """
+    scheme_re, param_re, token68_re = _patterns()
     challenges: list[Challenge] = []
     pos, end = 0, len(value)
     while pos < end:
         while pos < end and value[pos] in " ,":
             pos += 1
-        match = _SCHEME.match(value, pos)
+        match = scheme_re.match(value, pos)
         if match is None:
             break
         scheme, pos = match.group(1), match.end()
         params: dict[str, str] = {}
         token68 = None
-        is_param = _PARAM.match(value, pos)
-        t68 = _TOKEN68.match(value, pos)
+        is_param = param_re.match(value, pos)
+        t68 = token68_re.match(value, pos)
         if is_param is None and t68 is not None:
             token68, pos = t68.group(1), t68.end()
         else:
             while pos < end:
-                param = _PARAM.match(value, pos)
+                param = param_re.match(value, pos)
                 if param is None:
                     break
                 raw = param.group(2)
@@ -105,7 +158,7 @@ def parse_www_authenticate(value: str) -> list[Challenge]:
                 pos = param.end()
                 if pos < end and value[pos] == ",":
                     # a comma ends this param; the next item is a param or a new scheme
-                    nxt = _PARAM.match(value, pos + 1)
+                    nxt = param_re.match(value, pos + 1)
                     if nxt is None:
                         pos += 1
                         break
