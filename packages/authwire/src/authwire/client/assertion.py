@@ -16,11 +16,11 @@ from .._metadata import split_kwargs
 from ..auth.assertion import AssertionAuth
 from ..auth.oauth2 import UpdateToken
 from ..protocol.rfc7523 import JWT_BEARER_GRANT_TYPE, KeyInput
-from ._arguments import HttpxArguments
 from .oauth2 import AsyncOAuth2Client, OAuth2Client
 
 if TYPE_CHECKING:
     from ..stores import TokenStore
+    from ._arguments import HttpxArguments
 
 __all__ = ["AssertionClient", "AsyncAssertionClient"]
 

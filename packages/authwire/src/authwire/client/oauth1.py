@@ -26,7 +26,6 @@ from ..protocol.rfc5849 import (
     build_authorization_url,
     parse_authorization_response,
 )
-from ._arguments import HttpxArguments
 from ._sending import AsyncSending, SyncSending
 
 __all__ = ["AsyncOAuth1Client", "OAuth1Client"]
@@ -37,6 +36,7 @@ _ENDPOINT_NAMES = ("request_token_url", "authorization_url", "access_token_url")
 
 if TYPE_CHECKING:
     from ..plugins.provider import Provider
+    from ._arguments import HttpxArguments
 
 
 #: The server's extra token fields when it sent none: shared, read-only (replaced, never

@@ -17,7 +17,6 @@ from .._metadata import split_kwargs
 from ..auth.oauth2 import AuthorizationRequest, OAuth2Auth, OAuth2ClientAuth, UpdateToken
 from ..protocol import rfc6749, rfc7636
 from ..token import OAuth2Token
-from ._arguments import OAuth2Arguments
 from ._sending import AsyncSending, SyncSending, lock_wait, request_options
 
 if TYPE_CHECKING:
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from ..plugins.provider import Provider
     from ..protocol.rfc8628 import DeviceAuthorization
     from ..stores import TokenStore
+    from ._arguments import OAuth2Arguments
 
 __all__ = ["AsyncOAuth2Client", "OAuth2Client"]
 
