@@ -48,6 +48,7 @@ SHARED_MODULES = frozenset(
         "plugins.provider",
         "plugins.registry",
         "plugins.reserved",
+        "plugins.responses",
         "plugins.templates",
         "plugins.validation",
         "providers",

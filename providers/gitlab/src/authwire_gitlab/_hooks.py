@@ -16,12 +16,13 @@ refresh parameters.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
+
+from authwire.plugins import json_object, with_json
 
 if TYPE_CHECKING:
     import httpx
@@ -31,11 +32,6 @@ __all__ = ["DEFAULT_LIFETIME", "expiry_from_created_at", "refresh_redirect_uri"]
 #: The lifetime of a GitLab access token since GitLab 15.0 ("OAuth tokens without expiration"
 #: removed: https://about.gitlab.com/blog/2022/04/18/gitlab-releases-15-breaking-changes/).
 DEFAULT_LIFETIME = 7200
-
-#: Headers that describe the old body and must not describe the new one.
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
 
 
 def _number(value: Any) -> float | None:
@@ -47,34 +43,6 @@ def _number(value: Any) -> float | None:
     if isinstance(value, int | float) and math.isfinite(value):
         return float(value)
     return None
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        data = json.loads(response.content)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _with_json(response: httpx.Response, data: dict[str, Any]) -> httpx.Response:
-    """``response`` with ``data`` as its JSON body; status and other headers kept."""
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
 
 
 def _server_now(response: httpx.Response) -> float | None:
@@ -105,7 +73,7 @@ def expiry_from_created_at(response: httpx.Response) -> httpx.Response:
     """
     if not response.is_success:
         return response
-    data = _json_object(response)
+    data = json_object(response)
     if data is None or not isinstance(data.get("access_token"), str):
         return response
     created_at = _number(data.get("created_at"))
@@ -121,7 +89,7 @@ def expiry_from_created_at(response: httpx.Response) -> httpx.Response:
         return response
     # at least a second: a zero expires_in would read as "no expiry" (RFC 6749 §5.1)
     data["expires_in"] = max(1, int(lifetime - age))
-    return _with_json(response, data)
+    return with_json(response, data)
 
 
 def refresh_redirect_uri(

@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
+
+from authwire.plugins import json_object, with_json
 
 if TYPE_CHECKING:
     import httpx
@@ -32,11 +33,6 @@ TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 REFRESH_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:refresh_token"
 
-#: Headers that describe the old body and must not describe the new one.
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
-
 
 def _request_form(response: httpx.Response) -> dict[str, str]:
     """The form the token request sent (empty when it is unknown or not a form)."""
@@ -49,33 +45,6 @@ def _request_form(response: httpx.Response) -> dict[str, str]:
     except UnicodeDecodeError:
         return {}
     return dict(parse_qsl(text, keep_blank_values=True))
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        data = json.loads(response.content)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _with_json(response: httpx.Response, data: dict[str, Any]) -> httpx.Response:
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
 
 
 def exchange_token_type(response: httpx.Response) -> httpx.Response:
@@ -93,7 +62,7 @@ def exchange_token_type(response: httpx.Response) -> httpx.Response:
     form = _request_form(response)
     if form.get("grant_type") != TOKEN_EXCHANGE_GRANT:
         return response
-    data = _json_object(response)
+    data = json_object(response)
     if data is None or not isinstance(data.get("access_token"), str):
         return response
     if isinstance(data.get("issued_token_type"), str) and data["issued_token_type"]:
@@ -105,7 +74,7 @@ def exchange_token_type(response: httpx.Response) -> httpx.Response:
         data["issued_token_type"] = REFRESH_TOKEN_TYPE
     else:
         data["issued_token_type"] = ACCESS_TOKEN_TYPE
-    return _with_json(response, data)
+    return with_json(response, data)
 
 
 def drop_client_credentials_refresh_token(response: httpx.Response) -> httpx.Response:
@@ -122,9 +91,9 @@ def drop_client_credentials_refresh_token(response: httpx.Response) -> httpx.Res
         return response
     if _request_form(response).get("grant_type") != "client_credentials":
         return response
-    data = _json_object(response)
+    data = json_object(response)
     if data is None or "refresh_token" not in data:
         return response
     for name in ("refresh_token", "refresh_expires_in"):
         data.pop(name, None)
-    return _with_json(response, data)
+    return with_json(response, data)

@@ -16,9 +16,10 @@ https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-c
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
+
+from authwire.plugins import json_object, with_json
 
 if TYPE_CHECKING:
     import httpx
@@ -43,11 +44,6 @@ _WHY = {
     "urn:ietf:params:oauth:grant-type:jwt-bearer": "LinkedIn takes no JWT bearer assertions",
     "urn:ietf:params:oauth:grant-type:saml2-bearer": "LinkedIn takes no SAML bearer assertions",
 }
-
-#: Headers that describe the old body and must not describe the new one.
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
 
 
 def _form(body: str) -> dict[str, str]:
@@ -128,29 +124,11 @@ def space_separated_scope(response: httpx.Response) -> httpx.Response:
     """
     if not response.is_success:
         return response
-    try:
-        data: Any = json.loads(response.content)
-    except ValueError:
-        return response
-    if not isinstance(data, dict):
+    data = json_object(response)
+    if data is None:
         return response
     scope = data.get("scope")
     if not isinstance(scope, str) or "," not in scope:
         return response
     data["scope"] = " ".join(part.strip() for part in scope.split(",") if part.strip())
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, data)

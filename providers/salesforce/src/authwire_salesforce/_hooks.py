@@ -21,13 +21,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import math
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 import authwire
+from authwire.plugins import json_object, with_json
 
 if TYPE_CHECKING:
     import httpx
@@ -53,11 +53,6 @@ MAX_SESSION_TIMEOUT = 86400
 
 ResponseHook = Callable[["httpx.Response"], "httpx.Response"]
 
-#: Headers that describe the old body and must not describe the new one.
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
-
 
 def issued_at(token: Mapping[str, Any]) -> float | None:
     """When Salesforce issued ``token``, in **seconds** since the epoch (``None`` if unknown).
@@ -72,33 +67,6 @@ def issued_at(token: Mapping[str, Any]) -> float | None:
     if isinstance(value, int | float) and math.isfinite(value) and value >= 0:
         return float(value) / 1000.0
     return None
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any] | None:
-    try:
-        data = json.loads(response.content)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _with_json(response: httpx.Response, data: dict[str, Any]) -> httpx.Response:
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
 
 
 def _server_now(response: httpx.Response) -> float | None:
@@ -138,7 +106,7 @@ def session_expiry(timeout: int = DEFAULT_SESSION_TIMEOUT) -> ResponseHook:
     def add_session_expiry(response: httpx.Response) -> httpx.Response:
         if not response.is_success:
             return response
-        data = _json_object(response)
+        data = json_object(response)
         if data is None or not isinstance(data.get("access_token"), str):
             return response
         if data.get("expires_in") is not None:
@@ -149,7 +117,7 @@ def session_expiry(timeout: int = DEFAULT_SESSION_TIMEOUT) -> ResponseHook:
         if issued is not None and now is not None:
             age = max(0.0, now - issued)
         data["expires_in"] = max(1, int(seconds - age))
-        return _with_json(response, data)
+        return with_json(response, data)
 
     add_session_expiry.__qualname__ = f"session_expiry({seconds})"
     return add_session_expiry
@@ -177,7 +145,7 @@ def signature_check(client_secret: str | bytes) -> ResponseHook:
     def check_signature(response: httpx.Response) -> httpx.Response:
         if not response.is_success:
             return response
-        data = _json_object(response)
+        data = json_object(response)
         if data is None:
             return response
         signature, identity, issued = data.get("signature"), data.get("id"), data.get("issued_at")

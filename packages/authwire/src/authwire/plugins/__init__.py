@@ -17,7 +17,8 @@ The modules, each depending only on those above it:
 - `provider`: the [`Provider`][authwire.plugins.Provider] value;
 - `apply`: applying a provider to a client (``from_provider``);
 - [`hookspecs`][authwire.plugins.hookspecs], `registry`: the plugins;
-- `catalog`: what the installed plugins offer, for the docs.
+- `catalog`: what the installed plugins offer, for the docs;
+- `responses`: reading and rewriting a JSON answer, for compliance hooks.
 
 The client classes import `apply` when ``from_provider`` is called;
 nothing here imports a client class.
@@ -36,6 +37,7 @@ from .registry import ProviderConflictError, ProviderPluginWarning, UnknownProvi
 if TYPE_CHECKING:
     from .apply import add_response_hook, is_async_client, oauth2_engine
     from .hookspecs import hookimpl, hookspec
+    from .responses import json_object, with_json
 
 __all__ = [
     "FLOW_LABELS",
@@ -51,7 +53,9 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "is_async_client",
+    "json_object",
     "oauth2_engine",
+    "with_json",
 ]
 
 _LAZY = {
@@ -61,6 +65,8 @@ _LAZY = {
     "add_response_hook": ".apply",
     "is_async_client": ".apply",
     "oauth2_engine": ".apply",
+    "json_object": ".responses",
+    "with_json": ".responses",
 }
 
 
