@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from authwire.plugins import with_json
+
 if TYPE_CHECKING:
     import httpx
 
@@ -31,10 +33,6 @@ __all__ = [
     "weibo_token_type",
 ]
 
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
-
 
 def _rewrite(
     response: httpx.Response, fix: Callable[[dict[str, Any]], dict[str, Any] | None]
@@ -50,22 +48,7 @@ def _rewrite(
     fixed = fix(data)
     if fixed is None:
         return response
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(fixed).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, fixed)
 
 
 def _set_default_bearer(data: dict[str, Any]) -> dict[str, Any] | None:

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from authwire.plugins import with_json
+
 if TYPE_CHECKING:
     import httpx
 
@@ -46,28 +48,9 @@ GRAPH_HOSTS = frozenset({"graph.facebook.com", "graph-video.facebook.com"})
 #: The Instagram API hosts, which take the token in the query.
 INSTAGRAM_HOSTS = frozenset({"graph.instagram.com", "api.instagram.com"})
 
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
-
 
 def _rewrite(response: httpx.Response, data: Mapping[str, Any]) -> httpx.Response:
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, data)
 
 
 def _legacy_form(content: bytes) -> dict[str, Any] | None:

@@ -17,6 +17,8 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
+from authwire.plugins import with_json
+
 if TYPE_CHECKING:
     import httpx
 
@@ -24,11 +26,6 @@ __all__ = ["accept_json", "form_to_json"]
 
 #: Response fields GitHub documents as integers; a form body carries them as digit strings.
 _INTEGER_FIELDS = ("expires_in", "refresh_token_expires_in", "interval")
-
-#: Headers that describe the old body and must not describe the new one.
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
 
 
 def accept_json(url: str, headers: dict[str, str], body: str) -> tuple[str, dict[str, str], str]:
@@ -92,19 +89,4 @@ def form_to_json(response: httpx.Response) -> httpx.Response:
     fields = _decode_form(content)
     if fields is None:
         return response
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(fields).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, fields)

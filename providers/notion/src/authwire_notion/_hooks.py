@@ -19,6 +19,8 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
+from authwire.plugins import with_json
+
 if TYPE_CHECKING:
     import httpx
 
@@ -28,10 +30,6 @@ __all__ = ["API_HOST", "NOTION_VERSION", "json_body", "notion_error_to_oauth", "
 API_HOST = "api.notion.com"
 #: The API version sent when a request names none (https://developers.notion.com/reference/versioning).
 NOTION_VERSION = "2022-06-28"
-
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
 
 
 def json_body(url: str, headers: dict[str, str], body: str) -> tuple[str, dict[str, str], str]:
@@ -68,22 +66,7 @@ def notion_error_to_oauth(response: httpx.Response) -> httpx.Response:
     data["error"] = data["code"]
     if isinstance(data.get("message"), str):
         data["error_description"] = data["message"]
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, data)
 
 
 def notion_version(

@@ -27,6 +27,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from authwire.plugins import with_json
 from authwire.token import OAuth2Token
 
 if TYPE_CHECKING:
@@ -40,29 +41,9 @@ SLACK_TOKEN_TYPE = "slack_token_type"
 #: The members of a token that travel with it when it is promoted or split out.
 _TOKEN_MEMBERS = ("access_token", "token_type", "scope", "refresh_token", "expires_in")
 
-#: Headers that describe the old body and must not describe the new one.
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
-
 
 def _rewrite(response: httpx.Response, data: Mapping[str, Any]) -> httpx.Response:
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, data)
 
 
 def _slack_kind(value: object) -> str | None:

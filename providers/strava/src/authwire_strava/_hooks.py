@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from authwire.plugins import with_json
+
 if TYPE_CHECKING:
     import httpx
 
@@ -24,9 +26,6 @@ __all__ = ["fault_to_oauth_error"]
 #: Fault resources that name the grant (a code or a refresh token) or the client.
 _GRANT_RESOURCES = frozenset({"AuthorizationCode", "RefreshToken", "Authorize"})
 _CLIENT_RESOURCES = frozenset({"Application"})
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
 
 
 def _error_code(errors: list[Any], status: int) -> str:
@@ -66,19 +65,4 @@ def fault_to_oauth_error(response: httpx.Response) -> httpx.Response:
         "error": _error_code(errors, response.status_code),
         "error_description": _describe(data.get("message"), errors),
     }
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:  # a response built by hand, without a request
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(body).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, body)

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from authwire.plugins import with_json
+
 if TYPE_CHECKING:
     import httpx
 
@@ -40,9 +42,6 @@ VALIDATE_URL = "https://id.twitch.tv/oauth2/validate"
 #: RFC 6749 / RFC 8628 codes Twitch sends as the message itself.
 _CODES = frozenset(
     {"authorization_pending", "slow_down", "access_denied", "expired_token", "invalid_grant"}
-)
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
 )
 
 ProtectedHook = Callable[
@@ -85,22 +84,7 @@ def twitch_error_to_oauth(response: httpx.Response) -> httpx.Response:
         return response  # already an RFC 6749 error code
     data["error"] = _error_code(data.get("status"), message)
     data["error_description"] = message
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, data)
 
 
 def device_scopes(url: str, headers: dict[str, str], body: str) -> tuple[str, dict[str, str], str]:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
+from authwire.plugins import with_json
+
 if TYPE_CHECKING:
     import httpx
 
@@ -25,9 +27,6 @@ __all__ = ["ACCOUNT_CREDENTIALS", "account_credentials", "reason_to_description"
 #: Zoom's grant type for Server-to-Server OAuth apps.
 ACCOUNT_CREDENTIALS = "account_credentials"
 
-_BODY_HEADERS = frozenset(
-    {"content-type", "content-length", "content-encoding", "transfer-encoding"}
-)
 
 RequestHook = Callable[[str, dict[str, str], str], tuple[str, dict[str, str], str]]
 
@@ -70,19 +69,4 @@ def reason_to_description(response: httpx.Response) -> httpx.Response:
     ):
         return response
     data["error_description"] = data["reason"]
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in _BODY_HEADERS
-    ]
-    headers.append(("Content-Type", "application/json"))
-    try:
-        request = response.request
-    except RuntimeError:
-        request = None
-    return type(response)(
-        response.status_code,
-        headers=headers,
-        content=json.dumps(data).encode("utf-8"),
-        request=request,
-    )
+    return with_json(response, data)

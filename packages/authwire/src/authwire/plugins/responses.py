@@ -9,6 +9,7 @@ class of the one it replaces, so no HTTP library is imported here.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 __all__ = ["json_object", "with_json"]
@@ -30,7 +31,7 @@ def json_object(response: Any) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def with_json(response: R, data: dict[str, Any]) -> R:
+def with_json(response: R, data: Mapping[str, Any]) -> R:
     """``response`` with ``data`` as its JSON body; the status and other headers are kept."""
     source: Any = response
     headers = [
@@ -46,7 +47,7 @@ def with_json(response: R, data: dict[str, Any]) -> R:
     rebuilt: R = type(response)(  # type: ignore[call-arg]
         source.status_code,
         headers=headers,
-        content=json.dumps(data).encode("utf-8"),
+        content=json.dumps(dict(data)).encode("utf-8"),
         request=request,
     )
     return rebuilt
