@@ -1,22 +1,27 @@
 """What the import-time and OAuth 1 memory cuts of issue 20 must leave unchanged.
 
-``Challenge``, ``ClientCredentials`` and the registered ``(name, fn)`` method are plain
-slotted classes now, not frozen dataclasses; the bearer-token character check is string
-tests, not a regular expression; an OAuth 1 client makes its endpoints dict on first read
-when none was given, and its signers share the constant protocol parameters. Each must
-behave as before. No timing here: the figures are in ``benchmarks/``.
+``Challenge``, ``ClientCredentials``, ``AuthorizationRequest`` and the registered
+``(name, fn)`` method are plain slotted classes now, not frozen dataclasses; the
+bearer-token character check is string tests, not a regular expression; an OAuth 1
+client makes its endpoints dict on first read when none was given, and its signers share
+the constant protocol parameters. Each must behave as before; ``OAuth2Client`` loads
+neither its async twin nor the rarely used protocol steps. No timing here: the figures are
+in ``benchmarks/``.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import re
+import subprocess
+import sys
 
 import httpx
 import pytest
 
-from authwire import OAuth1Client
+from authwire import AuthorizationRequest, OAuth1Client
 from authwire.protocol.client_auth import ClientCredentials, _NamedFunction, named_method
 from authwire.protocol.rfc5849 import OAuth1Signer, escape
 from authwire.protocol.rfc6749 import _is_header_safe
@@ -47,6 +52,84 @@ def test_a_challenge_is_an_immutable_value() -> None:
     match first:
         case Challenge(scheme, params, token68):
             assert (scheme, params, token68) == ("Bearer", {"error": "invalid_token"}, None)
+
+
+def test_an_authorization_request_is_an_immutable_hashable_value() -> None:
+    first = AuthorizationRequest("st", "verifier", nonce="n", redirect_uri="https://app/cb")
+    same = AuthorizationRequest(
+        state="st", code_verifier="verifier", nonce="n", redirect_uri="https://app/cb"
+    )
+    assert first == same
+    assert hash(first) == hash(same)
+    assert len({first, same}) == 1
+    assert first != AuthorizationRequest("st", "verifier", nonce="other")
+    assert first != ("st", "verifier", "n", "https://app/cb", None)
+    with pytest.raises(AttributeError):
+        first.state = "forged"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del first.nonce  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        first.extra = 1  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(first)) == first
+    assert copy.copy(first) == first
+    assert copy.deepcopy(first) == first
+    match first:
+        case AuthorizationRequest(state, verifier, nonce, redirect_uri, max_age):
+            assert (state, verifier, nonce, redirect_uri, max_age) == (
+                "st",
+                "verifier",
+                "n",
+                "https://app/cb",
+                None,
+            )
+    # the one-time secrets stay out of its repr
+    assert repr(first) == "AuthorizationRequest(redirect_uri='https://app/cb')"
+
+
+def test_an_authorization_request_round_trips_through_a_session() -> None:
+    first = AuthorizationRequest("st", None, nonce="n", max_age=300)
+    saved = json.loads(json.dumps(first.to_dict()))
+    assert saved == {"state": "st", "nonce": "n", "max_age": 300}
+    assert AuthorizationRequest.from_dict({**saved, "from_a_later_version": 1}) == first
+    for broken in ({}, {"state": 1}, "st", None):
+        with pytest.raises(ValueError, match="state"):
+            AuthorizationRequest.from_dict(broken)  # type: ignore[arg-type]
+
+
+def test_the_sync_client_loads_no_async_client_and_no_rarely_used_step() -> None:
+    """First use of ``OAuth2Client`` loads what a request needs, nothing more (issue 20)."""
+    code = (
+        "import sys, json, httpx; before = set(sys.modules); "
+        "import authwire; authwire.OAuth2Client; "
+        "print(json.dumps(sorted(set(sys.modules) - before)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = set(json.loads(out.stdout))
+    for module in (
+        "authwire.client.async_oauth2",
+        "authwire._binding",
+        "authwire.protocol.rfc7009",
+        "authwire.protocol.rfc7636",
+        "authwire.protocol.rfc7662",
+        "authwire.protocol.rfc8707",
+        "authwire.protocol.rfc9207",
+        "dataclasses",
+        "hmac",
+        "secrets",
+    ):
+        assert module not in loaded, module
+    assert "authwire.client.oauth2" in loaded
+
+
+def test_the_async_client_is_still_reachable_from_its_old_module() -> None:
+    from authwire.client import oauth2
+    from authwire.client.async_oauth2 import AsyncOAuth2Client
+
+    assert oauth2.AsyncOAuth2Client is AsyncOAuth2Client
+    with pytest.raises(AttributeError):
+        oauth2.NoSuchClient  # noqa: B018
 
 
 def test_challenges_built_without_params_do_not_share_a_dict() -> None:

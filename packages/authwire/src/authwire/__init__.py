@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from .auth.oauth1 import OAuth1Auth
     from .auth.oauth2 import AuthorizationRequest, OAuth2Auth, OAuth2ClientAuth
     from .client.assertion import AssertionClient, AsyncAssertionClient
+    from .client.async_oauth2 import AsyncOAuth2Client
     from .client.oauth1 import AsyncOAuth1Client, OAuth1Client
-    from .client.oauth2 import AsyncOAuth2Client, OAuth2Client
+    from .client.oauth2 import OAuth2Client
     from .protocol.rfc5849 import (
         SIGNATURE_HMAC_SHA1,
         SIGNATURE_HMAC_SHA256,
@@ -41,7 +42,7 @@ _LAZY = {
     "OAuth2ClientAuth": ".auth.oauth2",
     "AuthorizationRequest": ".auth.oauth2",
     "OAuth2Client": ".client.oauth2",
-    "AsyncOAuth2Client": ".client.oauth2",
+    "AsyncOAuth2Client": ".client.async_oauth2",
     "OAuth1Auth": ".auth.oauth1",
     "OAuth1Client": ".client.oauth1",
     "AsyncOAuth1Client": ".client.oauth1",

@@ -10,17 +10,19 @@ API. The few touches of a library's internals live here too, for both.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterable
 from contextlib import aclosing
 from typing import TYPE_CHECKING
-
-from ._binding import library_for
 
 if TYPE_CHECKING:
     import httpx
     from httpx import URL, AsyncClient, Auth, Client, Headers, QueryParams, Request, Response
 else:
-    httpx = importlib.import_module(library_for(__name__))
+    # A second binding is loaded through authwire._binding, which is imported first (by
+    # authwire.httpx2); without it this is the default binding, and _binding stays unloaded.
+    _binding = sys.modules.get(f"{__name__.split('.')[0]}._binding")
+    httpx = importlib.import_module(_binding.library_for(__name__) if _binding else "httpx")
     URL = httpx.URL
     AsyncClient = httpx.AsyncClient
     Auth = httpx.Auth

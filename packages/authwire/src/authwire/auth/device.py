@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from .._drivers import Call, Flow, Sleep
 from .._exceptions import DeviceCodeExpiredError, OAuthError, ResponseError
-from ..protocol.rfc8707 import check_resource
 from ..token import OAuth2Token
 
 if TYPE_CHECKING:
@@ -49,7 +48,10 @@ class DeviceFlow(EngineParts):
         """
         from ..protocol import rfc8628
 
-        check_resource(params.get("resource"))
+        if params.get("resource") is not None:
+            from ..protocol.rfc8707 import check_resource
+
+            check_resource(params["resource"])
         response = yield from self._endpoint_call(
             "device_authorization_endpoint",
             url,

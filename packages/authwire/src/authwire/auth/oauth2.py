@@ -9,7 +9,6 @@ only choose the driver and the lock.
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 from collections.abc import (
     AsyncGenerator,
@@ -20,7 +19,6 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from dataclasses import asdict, dataclass, fields
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +47,7 @@ from .._exceptions import (
     clone_exception,
 )
 from .._metadata import AUTHORIZE_DEFAULTS, HOOK_TYPES, check_metadata, is_metadata_name
-from ..protocol import rfc6749, rfc7009, rfc7636, rfc7662
+from ..protocol import rfc6749
 from ..protocol._transport import check_transport, is_loopback_url
 from ..protocol.client_auth import (
     CLIENT_SECRET_BASIC,
@@ -61,7 +59,6 @@ from ..protocol.client_auth import (
     named_method,
 )
 from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
-from ..protocol.rfc8707 import check_resource
 from ..token import SECRET_TOKEN_FIELDS, OAuth2Token, is_dpop_token
 from .device import DeviceFlow
 from .dpop import DPoPSupport
@@ -77,6 +74,11 @@ if TYPE_CHECKING:
 __all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "OAuth2ClientAuth", "UpdateToken"]
 
 logger = logging.getLogger("authwire")
+
+#: The PKCE methods (RFC 7636 §4.2), named here so that ``protocol.rfc7636`` loads only when
+#: an authorization URL is built
+S256 = "S256"
+PLAIN = "plain"
 
 
 #: Grants that are never re-run on expiry: they need the user or a one-time value.
@@ -112,14 +114,14 @@ _NO_AUDIENCES: frozenset[str] = frozenset()
 _LOCK_CREATION = threading.Lock()
 
 
-@dataclass(frozen=True, slots=True)
 class AuthorizationRequest:
     """What the client must remember between the authorization URL and the callback.
 
     Convert it with [`to_dict`][authwire.AuthorizationRequest.to_dict] to keep it in a web
     session, and give it back with [`from_dict`][authwire.AuthorizationRequest.from_dict] to a
     new client to finish the flow there. Its ``state``, verifier and nonce are one-time
-    secrets of this login: ``repr`` leaves them out.
+    secrets of this login: ``repr`` leaves them out. It is immutable, hashable and compares
+    by value.
 
     Attributes:
         state: The ``state`` sent, which the callback must echo (RFC 6749 §10.12).
@@ -132,15 +134,59 @@ class AuthorizationRequest:
             (OpenID Connect Core §3.1.3.7).
     """
 
+    # a plain slotted class, not a frozen dataclass: ``import dataclasses`` and building
+    # the class cost about a millisecond of ``import authwire``
+    __slots__ = ("code_verifier", "max_age", "nonce", "redirect_uri", "state")
+    __match_args__ = ("state", "code_verifier", "nonce", "redirect_uri", "max_age")
+
     state: str
-    code_verifier: str | None = None
-    nonce: str | None = None
-    redirect_uri: str | None = None
-    max_age: int | None = None
+    code_verifier: str | None
+    nonce: str | None
+    redirect_uri: str | None
+    max_age: int | None
+
+    def __init__(
+        self,
+        state: str,
+        code_verifier: str | None = None,
+        nonce: str | None = None,
+        redirect_uri: str | None = None,
+        max_age: int | None = None,
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "state", state)
+        setattr_(self, "code_verifier", code_verifier)
+        setattr_(self, "nonce", nonce)
+        setattr_(self, "redirect_uri", redirect_uri)
+        setattr_(self, "max_age", max_age)
+
+    def _values(self) -> tuple[Any, ...]:
+        return (self.state, self.code_verifier, self.nonce, self.redirect_uri, self.max_age)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"AuthorizationRequest is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"AuthorizationRequest is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self.__class__, self._values())
 
     def to_dict(self) -> dict[str, str]:
         """The fields that are set, as a dict a web session can store (JSON-serializable)."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {
+            name: value
+            for name, value in zip(self.__match_args__, self._values(), strict=True)
+            if value is not None
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuthorizationRequest:
@@ -151,25 +197,43 @@ class AuthorizationRequest:
         """
         if not isinstance(data, Mapping) or not isinstance(data.get("state"), str):
             raise ValueError("an authorization request needs at least a str 'state'")
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in cls.__slots__})
 
     def __repr__(self) -> str:
         # state, verifier and nonce are one-time secrets of this login
         return f"AuthorizationRequest(redirect_uri={self.redirect_uri!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class _Grant:
     """A token request to run again when its token expires (never a password or code)."""
 
-    grant_type: str
-    url: str
-    method: str
-    params: dict[str, Any]
-    body: str
-    headers: dict[str, str] | None
-    auth: Any
+    __slots__ = ("auth", "body", "grant_type", "headers", "method", "params", "url")
+
+    def __init__(
+        self,
+        grant_type: str,
+        url: str,
+        method: str,
+        params: dict[str, Any],
+        body: str,
+        headers: dict[str, str] | None,
+        auth: Any,
+    ) -> None:
+        self.grant_type = grant_type
+        self.url = url
+        self.method = method
+        self.params = params
+        self.body = body
+        self.headers = headers
+        self.auth = auth
+
+
+def _check_resource(resource: Any) -> None:
+    """RFC 8707 §2, with ``protocol.rfc8707`` loaded only when a ``resource`` is given."""
+    if resource is not None:
+        from ..protocol.rfc8707 import check_resource
+
+        check_resource(resource)
 
 
 def _is_coroutine_function(fn: object) -> bool:
@@ -296,7 +360,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         update_token: UpdateToken | None = None,
         leeway: float = 60,
         state: str | None = None,
-        code_challenge_method: str | None = rfc7636.S256,
+        code_challenge_method: str | None = S256,
         allow_insecure_transport: bool = False,
         clock: Clock = system_clock,
         dpop: Any = None,
@@ -311,7 +375,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             if not is_metadata_name(name):
                 raise TypeError(f"OAuth2Auth() got an unexpected keyword argument {name!r}")
         check_metadata(metadata)
-        check_resource(metadata.get("resource"))
+        _check_resource(metadata.get("resource"))
         if client_id is not None and not isinstance(client_id, str):
             raise TypeError(f"client_id must be a str, not {type(client_id).__name__}")
         _check_secret(client_secret)
@@ -329,7 +393,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             raise ValueError(
                 f"token_placement must be 'header', 'body' or 'uri', not {token_placement!r}"
             )
-        if code_challenge_method not in (None, rfc7636.S256, rfc7636.PLAIN):
+        if code_challenge_method not in (None, S256, PLAIN):
             raise ValueError(
                 "code_challenge_method must be 'S256', 'plain' or None, "
                 f"not {code_challenge_method!r}"
@@ -602,6 +666,10 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         Shared by the plain URL, the signed request object and the pushed request.
         RFC 6749 §4.1.1, RFC 7636 §4.3, RFC 8707 §2, RFC 9449 §10.
         """
+        import secrets
+
+        from ..protocol import rfc7636
+
         endpoint = self._endpoint(url, "authorization_endpoint")
         state = state or self.state or secrets.token_urlsafe(32)
         response_type = params.pop("response_type", None) or self.metadata.get(
@@ -614,7 +682,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
                 params[name] = self.metadata[name]
         for name, value in (self._authorize_params or {}).items():
             params.setdefault(name, value)
-        check_resource(params.get("resource"))
+        _check_resource(params.get("resource"))
         scope_text = rfc6749.scope_to_string(scope)
         if "openid" in (scope_text or "").split() or "id_token" in response_type.split():
             params.setdefault("nonce", secrets.token_urlsafe(24))
@@ -925,7 +993,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             params["code"] = response_params["code"]
             grant_type = grant_type or rfc6749.AUTHORIZATION_CODE
         endpoint = self._endpoint(url, "token_endpoint")
-        check_resource(params.get("resource"))
+        _check_resource(params.get("resource"))
         if grant_type is None:
             grant_type = self.metadata.get("grant_type") or rfc6749.guess_grant_type(params)
         if grant_type == rfc6749.AUTHORIZATION_CODE:
@@ -1018,7 +1086,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
     ) -> Flow[OAuth2Token]:
         """Refresh explicitly, then hand the new token to ``update_token``. RFC 6749 §6."""
         endpoint = self._endpoint(url, "token_endpoint")
-        check_resource(params.get("resource"))
+        _check_resource(params.get("resource"))
         old = self._token
         refresh_token = refresh_token or (old.refresh_token if old is not None else None)
         if not refresh_token:
@@ -1434,6 +1502,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         With a token store, revoking the held token also removes it from the store and from
         memory: a revoked token must not be loaded again by another process.
         """
+        from ..protocol import rfc7009
+
         value, hint = self._token_to_send(token, token_type_hint)
         params = {**rfc7009.build_revocation_params(value, hint), **params}
         response = yield from self._endpoint_call(
@@ -1466,6 +1536,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         """Ask whether a token is active (the access token by default). RFC 7662 §2."""
         if token is None and token_type_hint is None:
             token_type_hint = "access_token"
+        from ..protocol import rfc7662
+
         value, hint = self._token_to_send(token, token_type_hint)
         params = {**rfc7662.build_introspection_params(value, hint), **params}
         response = yield from self._endpoint_call(

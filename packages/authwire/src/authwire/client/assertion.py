@@ -16,7 +16,8 @@ from .._metadata import split_kwargs
 from ..auth.assertion import AssertionAuth
 from ..auth.oauth2 import UpdateToken
 from ..protocol.rfc7523 import JWT_BEARER_GRANT_TYPE, KeyInput
-from .oauth2 import AsyncOAuth2Client, OAuth2Client
+from .async_oauth2 import AsyncOAuth2Client
+from .oauth2 import OAuth2Client
 
 if TYPE_CHECKING:
     from ..stores import TokenStore

@@ -24,7 +24,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from .._exceptions import MissingTokenError
 from ..auth.oauth2 import AuthorizationRequest
-from ..client.oauth2 import AsyncOAuth2Client, OAuth2Client
+from ..client.async_oauth2 import AsyncOAuth2Client
+from ..client.oauth2 import OAuth2Client
 from ..plugins.provider import Provider
 from ..stores import TokenStore
 from ..token import OAuth2Token

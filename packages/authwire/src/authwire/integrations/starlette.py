@@ -26,7 +26,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from ..client.oauth2 import AsyncOAuth2Client
+from ..client.async_oauth2 import AsyncOAuth2Client
 from ..token import OAuth2Token
 from ._base import BaseOAuth, BaseRemoteApp
 

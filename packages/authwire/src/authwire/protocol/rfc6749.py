@@ -5,7 +5,6 @@ Pure functions: nothing here sends a request or reads a clock it was not given.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -22,7 +21,6 @@ from .._exceptions import (
 )
 from ..token import OAuth2Token
 from . import _json
-from .rfc9207 import validate_issuer
 
 __all__ = [
     "AUTHORIZATION_CODE",
@@ -172,6 +170,8 @@ def fragment_response_params(url: str) -> dict[str, str] | None:
 
 
 def _equal(a: str, b: str) -> bool:
+    import hmac  # loaded on first use: import time
+
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
@@ -192,6 +192,8 @@ def parse_authorization_response(
     (§4.1.2.1), and a missing ``code`` :class:`MissingCodeError` (§4.1.2). ``state=None``
     skips the state check: the caller checked it. RFC 6749 §4.1.2, §4.2.2.
     """
+    from .rfc9207 import validate_issuer  # loaded on first use: import time
+
     params = _response_params(url)
     received = params.get("state")
     if state is not None and (received is None or not _equal(received, state)):

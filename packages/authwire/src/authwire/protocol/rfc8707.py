@@ -11,7 +11,8 @@ from typing import Any
 
 __all__ = ["check_resource"]
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:.")  # RFC 3986 §3.1, then a hier-part
+#: RFC 3986 §3.1, then a hier-part; compiled on first use (``re`` caches it), not at import
+_SCHEME = r"^[A-Za-z][A-Za-z0-9+.-]*:."
 
 
 def check_resource(resource: Any) -> None:
@@ -26,5 +27,5 @@ def check_resource(resource: Any) -> None:
             raise TypeError(f"resource items must be str, not {type(value).__name__}")
         if "#" in value:
             raise ValueError(f"resource must not have a fragment: {value!r}")
-        if not _SCHEME.match(value):
+        if not re.match(_SCHEME, value):
             raise ValueError(f"resource must be an absolute URI, not {value!r}")

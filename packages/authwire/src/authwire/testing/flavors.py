@@ -92,7 +92,8 @@ class Flavor:
     @property
     def oauth2_client(self) -> Any:
         """``OAuth2Client`` or ``AsyncOAuth2Client``."""
-        return self._client("..client.oauth2", self.pick("OAuth2Client", "AsyncOAuth2Client"))
+        module = self.pick("..client.oauth2", "..client.async_oauth2")
+        return self._client(module, self.pick("OAuth2Client", "AsyncOAuth2Client"))
 
     @property
     def oauth1_client(self) -> Any:
