@@ -12,8 +12,10 @@ from .token import OAuth2Token
 if TYPE_CHECKING:
     from . import providers
     from .auth.assertion import AssertionAuth
+    from .auth.authorization_request import AuthorizationRequest
+    from .auth.client_auth import OAuth2ClientAuth
     from .auth.oauth1 import OAuth1Auth
-    from .auth.oauth2 import AuthorizationRequest, OAuth2Auth, OAuth2ClientAuth
+    from .auth.oauth2 import OAuth2Auth
     from .client.assertion import AssertionClient, AsyncAssertionClient
     from .client.async_oauth2 import AsyncOAuth2Client
     from .client.oauth1 import AsyncOAuth1Client, OAuth1Client
@@ -39,8 +41,8 @@ if TYPE_CHECKING:
 # (cryptography) and JOSE (joserfc) cost nothing until they are used.
 _LAZY = {
     "OAuth2Auth": ".auth.oauth2",
-    "OAuth2ClientAuth": ".auth.oauth2",
-    "AuthorizationRequest": ".auth.oauth2",
+    "OAuth2ClientAuth": ".auth.client_auth",
+    "AuthorizationRequest": ".auth.authorization_request",
     "OAuth2Client": ".client.oauth2",
     "AsyncOAuth2Client": ".client.async_oauth2",
     "OAuth1Auth": ".auth.oauth1",

@@ -15,7 +15,7 @@ from .._clock import Clock
 from .._compat import Request, Response
 from .._drivers import Flow
 from ..token import OAuth2Token
-from .oauth2 import AuthorizationRequest
+from .authorization_request import AuthorizationRequest
 
 __all__ = ["EngineParts"]
 

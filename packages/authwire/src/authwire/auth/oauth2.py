@@ -70,8 +70,10 @@ if TYPE_CHECKING:
     import anyio
 
     from ..stores import TokenStore
+    from .authorization_request import AuthorizationRequest
+    from .client_auth import OAuth2ClientAuth
 
-__all__ = ["HOOK_TYPES", "AuthorizationRequest", "OAuth2Auth", "OAuth2ClientAuth", "UpdateToken"]
+__all__ = ["HOOK_TYPES", "OAuth2Auth", "UpdateToken"]
 
 logger = logging.getLogger("authwire")
 
@@ -112,96 +114,6 @@ _NO_AUDIENCES: frozenset[str] = frozenset()
 #: Guards the first creation of what an engine makes on first use (its thread lock, its
 #: ``authorize_params``).
 _LOCK_CREATION = threading.Lock()
-
-
-class AuthorizationRequest:
-    """What the client must remember between the authorization URL and the callback.
-
-    Convert it with [`to_dict`][authwire.AuthorizationRequest.to_dict] to keep it in a web
-    session, and give it back with [`from_dict`][authwire.AuthorizationRequest.from_dict] to a
-    new client to finish the flow there. Its ``state``, verifier and nonce are one-time
-    secrets of this login: ``repr`` leaves them out. It is immutable, hashable and compares
-    by value.
-
-    Attributes:
-        state: The ``state`` sent, which the callback must echo (RFC 6749 §10.12).
-        code_verifier: The PKCE verifier sent with the code (RFC 7636 §4.1); ``None``
-            without PKCE.
-        nonce: The OpenID Connect ``nonce`` the ID token must carry (Core §3.1.2.1).
-        redirect_uri: The ``redirect_uri`` sent, repeated in the token request (RFC 6749
-            §4.1.3).
-        max_age: The ``max_age`` sent, checked against the ID token's ``auth_time``
-            (OpenID Connect Core §3.1.3.7).
-    """
-
-    # a plain slotted class, not a frozen dataclass: ``import dataclasses`` and building
-    # the class cost about a millisecond of ``import authwire``
-    __slots__ = ("code_verifier", "max_age", "nonce", "redirect_uri", "state")
-    __match_args__ = ("state", "code_verifier", "nonce", "redirect_uri", "max_age")
-
-    state: str
-    code_verifier: str | None
-    nonce: str | None
-    redirect_uri: str | None
-    max_age: int | None
-
-    def __init__(
-        self,
-        state: str,
-        code_verifier: str | None = None,
-        nonce: str | None = None,
-        redirect_uri: str | None = None,
-        max_age: int | None = None,
-    ) -> None:
-        setattr_ = object.__setattr__
-        setattr_(self, "state", state)
-        setattr_(self, "code_verifier", code_verifier)
-        setattr_(self, "nonce", nonce)
-        setattr_(self, "redirect_uri", redirect_uri)
-        setattr_(self, "max_age", max_age)
-
-    def _values(self) -> tuple[Any, ...]:
-        return (self.state, self.code_verifier, self.nonce, self.redirect_uri, self.max_age)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"AuthorizationRequest is immutable: cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"AuthorizationRequest is immutable: cannot delete {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (self.__class__, self._values())
-
-    def to_dict(self) -> dict[str, str]:
-        """The fields that are set, as a dict a web session can store (JSON-serializable)."""
-        return {
-            name: value
-            for name, value in zip(self.__match_args__, self._values(), strict=True)
-            if value is not None
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> AuthorizationRequest:
-        """Rebuild it from [`to_dict`][authwire.AuthorizationRequest.to_dict]'s output.
-
-        Unknown keys are ignored, so a session written by a later version still loads; a
-        missing or non-``str`` ``state`` raises ``ValueError``.
-        """
-        if not isinstance(data, Mapping) or not isinstance(data.get("state"), str):
-            raise ValueError("an authorization request needs at least a str 'state'")
-        return cls(**{k: v for k, v in data.items() if k in cls.__slots__})
-
-    def __repr__(self) -> str:
-        # state, verifier and nonce are one-time secrets of this login
-        return f"AuthorizationRequest(redirect_uri={self.redirect_uri!r})"
 
 
 class _Grant:
@@ -608,6 +520,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             prepare = getattr(method, "prepare", None)
             if callable(prepare):
                 prepare(self._credentials(method.name))
+        from .client_auth import OAuth2ClientAuth
+
         return OAuth2ClientAuth(self, method)
 
     def register_client_auth_method(self, auth: Any) -> None:
@@ -703,6 +617,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             "state": state,
             **params,
         }
+        from .authorization_request import AuthorizationRequest
+
         pending = AuthorizationRequest(
             state=state,
             code_verifier=code_verifier,
@@ -1555,73 +1471,6 @@ def _refuse_request(request: Request) -> Response:
     raise _RequestNeeded
 
 
-class OAuth2ClientAuth(Auth):
-    """Client authentication (RFC 6749 §2.3) as an ``httpx.Auth``: what ``client_auth()`` gives.
-
-    Use it as ``auth=`` for the token endpoint (``fetch_token(auth=...)``) or on any request
-    to the authorization server. The method runs afresh on each request (an assertion's
-    ``jti`` is single-use); the client's credentials are read then, never shown by
-    ``repr()``. Credentials never go over plain ``http://`` to a non-loopback host.
-
-    Build it with [`OAuth2Auth.client_auth`][authwire.OAuth2Auth.client_auth] rather than
-    directly.
-
-    Args:
-        engine: The client whose credentials (and transport policy) are used.
-        method: The client authentication method to run on each request.
-    """
-
-    requires_request_body = True
-    """Tells httpx to read the body first: the method adds to a form body (RFC 6749 §2.3.1)."""
-
-    def __init__(self, engine: OAuth2Auth, method: ClientAuthMethod) -> None:
-        self._engine = engine
-        self._method = method
-
-    @property
-    def auth_method(self) -> str:
-        """The method's name, such as ``client_secret_basic`` or ``private_key_jwt``."""
-        return self._method.name
-
-    @property
-    def client_id(self) -> str | None:
-        """The client identifier, read from the client at each request."""
-        return self._engine.client_id
-
-    def __repr__(self) -> str:
-        return f"OAuth2ClientAuth(client_id={self.client_id!r}, auth_method={self.auth_method!r})"
-
-    def auth_flow(self, request: Request) -> Generator[Request, Response, None]:
-        """Authenticate ``request`` with a fresh run of the method, and send it once.
-
-        Refuses plain ``http://`` to a non-loopback host unless the client allows it.
-        RFC 6749 §2.3.
-        """
-        engine = self._engine
-        check_transport(
-            request.url,
-            allow_insecure=engine.allow_insecure_transport,
-            what="authorization server",
-        )
-        content = request.content
-        # surrogateescape: any body survives the round trip byte for byte
-        text = content.decode("utf-8", "surrogateescape")
-        headers = {k: v for k, v in request.headers.items() if k not in _LENGTH_HEADERS}
-        url, headers, body = self._method(
-            engine._credentials(self._method.name), request.method, str(request.url), headers, text
-        )
-        yield Request(
-            request.method,
-            url,
-            headers=headers,
-            content=content if body == text else body.encode("utf-8", "surrogateescape"),
-            extensions=request.extensions,
-        )
-
-
-_LENGTH_HEADERS = frozenset({"content-length", "transfer-encoding"})
-
-
 def _name(fn: object) -> str:
     return str(getattr(fn, "__qualname__", None) or type(fn).__name__)
 
@@ -1688,3 +1537,16 @@ def _replayable(request: Request) -> bool:
     except httpx.RequestNotRead:
         return False
     return True
+
+
+def __getattr__(name: str) -> Any:
+    # the value classes live in modules of their own, loaded on first use
+    if name == "AuthorizationRequest":
+        from .authorization_request import AuthorizationRequest
+
+        return AuthorizationRequest
+    if name == "OAuth2ClientAuth":
+        from .client_auth import OAuth2ClientAuth
+
+        return OAuth2ClientAuth
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

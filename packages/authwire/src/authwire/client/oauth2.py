@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any, Self, Unpack
 from .._compat import USE_CLIENT_DEFAULT, AsyncClient, Client, Request, Response, reopenable
 from .._drivers import MAX_RESPONSE_BYTES, Flow, T
 from .._metadata import split_kwargs
-from ..auth.oauth2 import S256, AuthorizationRequest, OAuth2Auth, OAuth2ClientAuth, UpdateToken
+from ..auth.oauth2 import S256, OAuth2Auth, UpdateToken
 from ..protocol import rfc6749
 from ..token import OAuth2Token
 from ._sending import SyncSending, lock_wait, request_options
 
 if TYPE_CHECKING:
+    from ..auth.authorization_request import AuthorizationRequest
+    from ..auth.client_auth import OAuth2ClientAuth
     from ..auth.device import Progress
     from ..plugins.provider import Provider
     from ..protocol.rfc8628 import DeviceAuthorization
@@ -227,6 +229,8 @@ class _OAuth2ClientBase:
 
     @authorization_request.setter
     def authorization_request(self, value: AuthorizationRequest | Mapping[str, Any] | None) -> None:
+        from ..auth.authorization_request import AuthorizationRequest
+
         if value is not None and not isinstance(value, AuthorizationRequest):
             value = AuthorizationRequest.from_dict(value)
         self._oauth.authorization_request = value

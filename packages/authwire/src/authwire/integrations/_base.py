@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from .._exceptions import MissingTokenError
-from ..auth.oauth2 import AuthorizationRequest
+from ..auth.authorization_request import AuthorizationRequest
 from ..client.async_oauth2 import AsyncOAuth2Client
 from ..client.oauth2 import OAuth2Client
 from ..plugins.provider import Provider

@@ -18,7 +18,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from .._exceptions import MismatchingStateError
-from ..auth.oauth2 import AuthorizationRequest
+from ..auth.authorization_request import AuthorizationRequest
 
 __all__ = [
     "MAX_PENDING",
