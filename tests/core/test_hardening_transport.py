@@ -369,6 +369,110 @@ def test_timeout_of_an_endpoint_call_goes_to_httpx_and_not_into_the_form(
     assert "follow_redirects" not in form
 
 
+#: the client's own headers: two go to the authorization server, the credentials never do
+CLIENT_HEADERS = {
+    "User-Agent": "example-app/1.0",
+    "X-Gateway-Key": "gateway-key-0123",
+    "Authorization": "Bearer other-api-credential",
+    "Cookie": "session=other-site",
+}
+
+
+def _endpoint_answers(net: Net) -> None:
+    net.on(f"{AS}/token", token_answer())
+    net.on(f"{AS}/introspect", lambda request: httpx.Response(200, json={"active": True}))
+    net.on(
+        f"{AS}/device_authorization",
+        lambda request: httpx.Response(
+            200,
+            json={
+                "device_code": "device-code-0123456789",
+                "user_code": "ABCD-EFGH",
+                "verification_uri": f"{AS}/device",
+                "expires_in": 600,
+            },
+        ),
+    )
+    net.on(
+        f"{AS}/par",
+        lambda request: httpx.Response(
+            201, json={"request_uri": "urn:ietf:params:oauth:request_uri:x1", "expires_in": 60}
+        ),
+    )
+
+
+@pytest.mark.parametrize("auth_method", ["client_secret_basic", "client_secret_post"])
+@pytest.mark.parametrize("method", list(OPTION_CALLS))
+def test_an_endpoint_call_carries_the_clients_headers_but_not_its_credentials(
+    flavor: Flavor, method: str, auth_method: str
+) -> None:
+    """As httpx merges a client's ``headers=`` into every request it builds."""
+    net = Net()
+    _endpoint_answers(net)
+
+    async def scenario() -> None:
+        client = oauth2(
+            flavor,
+            net,
+            token=bearer(),
+            headers=CLIENT_HEADERS,
+            token_endpoint_auth_method=auth_method,
+            revocation_endpoint_auth_method=auth_method,
+        )
+        async with opened(client):
+            await aw(OPTION_CALLS[method](client))
+
+    flavor.run(scenario)
+    [sent] = net.requests
+    assert sent.headers["user-agent"] == "example-app/1.0"
+    assert sent.headers["x-gateway-key"] == "gateway-key-0123"
+    assert "cookie" not in sent.headers
+    assert "other-api-credential" not in sent.headers.get("authorization", "")
+    if auth_method == "client_secret_basic":
+        assert sent.headers["authorization"].startswith("Basic ")
+    else:
+        assert "authorization" not in sent.headers
+    assert sent.headers["accept"] == "application/json"  # the engine's own header wins
+    assert "accept-encoding" in sent.headers  # httpx's defaults come too
+
+
+def test_an_endpoint_call_without_client_headers_carries_httpx_defaults(flavor: Flavor) -> None:
+    net = Net()
+    _endpoint_answers(net)
+
+    async def scenario() -> None:
+        async with opened(oauth2(flavor, net)) as client:
+            await aw(client.fetch_token(grant_type="client_credentials"))
+
+    flavor.run(scenario)
+    [sent] = net.requests
+    assert sent.headers["user-agent"].startswith("python-httpx/")
+    assert sent.headers["accept"] == "application/json"
+
+
+@pytest.mark.parametrize("step", ["request", "access"])
+def test_oauth1_token_endpoints_carry_the_clients_headers_and_their_own_signature(
+    flavor: Flavor, step: str
+) -> None:
+    net = Net()
+    net.on(f"{AS}/{step}_token", oauth1_answer(120))
+
+    async def scenario() -> None:
+        client = oauth1(flavor, net, verifier="verifier-1", headers=CLIENT_HEADERS)
+        async with opened(client):
+            call = client.fetch_request_token if step == "request" else client.fetch_access_token
+            await aw(call(f"{AS}/{step}_token"))
+
+    flavor.run(scenario)
+    [sent] = net.requests
+    assert sent.headers["user-agent"] == "example-app/1.0"
+    assert sent.headers["x-gateway-key"] == "gateway-key-0123"
+    # built by the client's own build_request, as Authlib's are: the signature replaces the
+    # client's Authorization header
+    assert sent.headers["authorization"].startswith("OAuth ")
+    assert [name for name, _ in oauth1_params(sent)].count("oauth_signature") == 1
+
+
 # -- B. resource requests that follow redirects ----------------------------------------------
 
 # how follow_redirects=True is asked for: (client arguments, call arguments)

@@ -52,7 +52,7 @@ def plain_client(emu: Reddit, client_id: str = WEB_ID, secret: str | None = WEB_
         authorization_endpoint=AUTHORIZE,
         token_endpoint=TOKEN,
         redirect_uri=REDIRECT,
-        headers=UA,  # reaches API calls, but not authwire's own token requests
+        headers=UA,  # reaches API calls and authwire's own token requests
         transport=emu.transport(),
     )
     client.oauth.clock = emu.clock
@@ -155,17 +155,30 @@ def test_the_constructor_requires_the_argument() -> None:
         oauth2_client(WEB_ID, WEB_SECRET, user_agent=None)  # type: ignore[arg-type]
 
 
-def test_user_agent_on_token_requests_plugin_sends_it_plain_client_is_throttled() -> None:
+def test_user_agent_on_token_requests_a_plain_client_without_one_is_throttled() -> None:
     emu = reddit()
     with plugin_client(Flavor("sync"), emu, WEB_ID, WEB_SECRET) as client:
         client.fetch_token(grant_type="client_credentials")
     assert emu.calls()[-1].request.headers["user-agent"] == AGENT
-    with plain_client(emu) as plain, pytest.raises(OAuthError) as caught:
+    # a plain client's headers= go to the token endpoint too, as httpx sends them everywhere
+    with plain_client(emu) as plain:
+        plain.fetch_token(grant_type="client_credentials")
+    assert emu.calls()[-1].request.headers["user-agent"] == AGENT
+    # without one it sends httpx's default agent, which Reddit throttles
+    with (
+        OAuth2Client(
+            client_id=WEB_ID,
+            client_secret=WEB_SECRET,
+            token_endpoint=TOKEN,
+            transport=emu.transport(),
+        ) as plain,
+        pytest.raises(OAuthError) as caught,
+    ):
         plain.fetch_token(grant_type="client_credentials")
     assert caught.value.error == "invalid_token_response"
     throttled = emu.requests[-1]
-    assert "user-agent" not in throttled.headers
-    assert len(emu.calls()) == 1  # the throttled request never reached the token endpoint
+    assert throttled.headers["user-agent"].startswith("python-httpx/")
+    assert len(emu.calls()) == 2  # the throttled request never reached the token endpoint
     # a from_provider client, which takes no agent, refuses before sending anything
     with (
         OAuth2Client.from_provider(
@@ -174,7 +187,7 @@ def test_user_agent_on_token_requests_plugin_sends_it_plain_client_is_throttled(
         pytest.raises(ValueError, match="User-Agent"),
     ):
         bare.fetch_token(grant_type="client_credentials")
-    assert len(emu.requests) == 2
+    assert len(emu.requests) == 3
 
 
 def test_installed_app_basic_with_empty_secret_plain_client_sends_public_auth() -> None:

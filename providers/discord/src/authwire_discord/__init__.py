@@ -96,14 +96,15 @@ def _check_agent(agent: object, argument: str) -> str:
 
 _DEFAULT_HOOK = user_agent_hook()
 
-#: The requests authwire builds without the client's headers (the API requests have them).
+#: The requests the engine builds itself: its hooks see only their own headers (the client's
+#: are merged when they are sent, and an ``OAuth2Auth`` on a plain httpx client has none).
 _TOKEN_REQUESTS = ("access_token_request", "refresh_token_request", "revoke_token_request")
 
 
 def _user_agent_of_client(client: Any, values: Mapping[str, str]) -> None:
     """The agent of the client's ``headers`` on the token, refresh and revocation requests too
-    (https://discord.com/developers/docs/reference#user-agent): authwire builds those without
-    the client's headers, where the provider's hooks would put :data:`DEFAULT_USER_AGENT`.
+    (https://discord.com/developers/docs/reference#user-agent), where the provider's hooks
+    would otherwise put :data:`DEFAULT_USER_AGENT`, which wins over the client's headers.
 
     httpx's own agent is left to those hooks; any other must read ``DiscordBot ($url,
     $version)``, or ``ValueError``: Discord refuses it.

@@ -88,9 +88,9 @@ _USER_AGENT_HOOKS = (
 
 def _user_agent_hooks(client: Any, values: Mapping[str, str]) -> None:
     """Every request carries the app's own User-Agent (USER_AGENT_RULES): the agent of the
-    client's ``headers`` is put on the token, refresh and revocation requests too, which
-    authwire builds without the client's headers; a client with no agent of its own (an
-    HTTP library's default) refuses to send anything."""
+    client's ``headers`` is put on the token, refresh and revocation requests by the hooks
+    too, which see only the headers the engine builds; a client with no agent of its own
+    (an HTTP library's default) refuses to send anything."""
     engine = oauth2_engine(client)
     if engine is None:
         return

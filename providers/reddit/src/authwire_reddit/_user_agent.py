@@ -5,10 +5,10 @@ descriptive ``User-Agent`` (``<platform>:<app ID>:<version string> (by /u/<reddi
 username>)``); default agents of HTTP libraries are drastically rate-limited, and lying
 about it can get the client banned.
 
-authwire builds token, refresh and revocation requests itself, without the httpx client's
-default headers, so an agent set with ``headers=`` on the client never reaches the token
-endpoint: :class:`SetUserAgent` puts it on those requests; :func:`require_user_agent`
-refuses, before sending, any request that would go without an agent of its own.
+:class:`SetUserAgent` puts the app's agent on every request the client makes, token,
+refresh and revocation requests included (it replaces an agent given in ``headers=``);
+:func:`require_user_agent` refuses, before sending, any request that would go without an
+agent of the app's own, httpx's default ``python-httpx/...`` included.
 """
 
 from __future__ import annotations

@@ -31,7 +31,14 @@ from .._compat import (
     httpx,
 )
 
-__all__ = ["AsyncSending", "SyncSending", "lock_wait", "request_options", "stays_home"]
+__all__ = [
+    "AsyncSending",
+    "SyncSending",
+    "lock_wait",
+    "request_options",
+    "stays_home",
+    "with_client_headers",
+]
 
 #: Keyword arguments of a token-endpoint call that are httpx's, not form parameters
 #: (Authlib passes them to httpx too).
@@ -130,6 +137,33 @@ def _prepared(request: Request, options: Mapping[str, Any]) -> Request:
     return request
 
 
+#: Default headers of the client that never go to the authorization server: they carry
+#: the caller's own credentials for other requests, or the engine sets its own.
+_NOT_INHERITED = frozenset({"authorization", "proxy-authorization", "cookie", "dpop"})
+
+
+def with_client_headers(client: Client | AsyncClient, request: Request) -> Request:
+    """``request`` with the client's default headers under its own, as httpx would merge them.
+
+    A request to the authorization server is built by the engine, not by
+    ``client.build_request``, so without this it would lack the caller's ``headers=``
+    (``User-Agent``, a gateway's API key) and httpx's defaults (``Accept-Encoding``). The
+    request's own headers win; credentials in the defaults (see ``_NOT_INHERITED``) stay
+    behind.
+    """
+    own = request.headers
+    inherited = [
+        (name, value)
+        for name, value in client.headers.multi_items()
+        if name not in own and name.lower() not in _NOT_INHERITED
+    ]
+    if inherited:
+        merged = httpx.Headers(inherited)
+        merged.update(own)
+        request.headers = merged
+    return request
+
+
 def lock_wait(client: Client | AsyncClient, options: Mapping[str, Any]) -> float | None:
     """How long a call may wait for another request's renewal: its pool timeout."""
     timeout: httpx.Timeout = options.get("timeout") or client.timeout
@@ -179,8 +213,11 @@ class SyncSending(Client):
         return response
 
     def _send_endpoint(self, request: Request, options: Mapping[str, Any]) -> Response:
-        """Send to the authorization server: no redirect followed, body left to the driver."""
-        request = _prepared(request, options)
+        """Send to the authorization server: no redirect followed, body left to the driver.
+
+        The client's default headers go too (see `with_client_headers`).
+        """
+        request = _prepared(with_client_headers(self, request), options)
         return self.send(request, auth=None, follow_redirects=False, stream=True)
 
 
@@ -228,5 +265,5 @@ class AsyncSending(AsyncClient):
 
     async def _send_endpoint(self, request: Request, options: Mapping[str, Any]) -> Response:
         """Async twin of `SyncSending._send_endpoint`."""
-        request = _prepared(request, options)
+        request = _prepared(with_client_headers(self, request), options)
         return await self.send(request, auth=None, follow_redirects=False, stream=True)
