@@ -560,3 +560,21 @@ def test_a_bad_constructor_resource_fails_at_construction(
         make_client(flavor, provider, resource="api")
     with pytest.raises(ValueError, match="fragment"):
         make_client(flavor, provider, resource="https://api.example/#x")
+
+
+# -- 7. the async clients' request methods stay coroutine functions -----------------------------
+
+ASYNC_METHODS = ("send", "request", "get", "options", "head", "post", "put", "patch", "delete")
+
+
+@pytest.mark.parametrize("name", ["AsyncOAuth2Client", "AsyncAssertionClient", "AsyncOAuth1Client"])
+def test_async_request_methods_are_coroutine_functions_as_httpx_s(name: str) -> None:
+    """Code tells async clients apart with ``inspect.iscoroutinefunction(client.send)``
+    (``authwire.plugins.is_async_client`` does too): every override must stay one."""
+    import inspect
+
+    import authwire
+
+    cls = getattr(authwire, name)
+    for method in ASYNC_METHODS:
+        assert inspect.iscoroutinefunction(getattr(cls, method)), f"{name}.{method}"

@@ -115,12 +115,6 @@ def _next_hop(
     return target, stays_home(pristine.url, target.url)
 
 
-def _follows(client: Client | AsyncClient, follow_redirects: Any) -> bool:
-    if isinstance(follow_redirects, bool):
-        return follow_redirects
-    return client.follow_redirects  # USE_CLIENT_DEFAULT
-
-
 def _prepared(request: Request, options: Mapping[str, Any]) -> Request:
     """``request`` with a call's httpx options (see `request_options`)."""
     if not options:
@@ -186,7 +180,10 @@ class SyncSending(Client):
         Each hop that stays on the origin is authenticated afresh; one that leaves it is
         sent with no credential at all: header, query, body or DPoP proof.
         """
-        if auth is None or not _follows(self, follow_redirects):
+        # as httpx decides; the common case (no redirect followed) costs no call
+        if auth is None or not (
+            self.follow_redirects if follow_redirects is USE_CLIENT_DEFAULT else follow_redirects
+        ):
             return super().send(
                 request, stream=stream, auth=auth, follow_redirects=follow_redirects
             )
@@ -237,7 +234,10 @@ class AsyncSending(AsyncClient):
         Each hop that stays on the origin is authenticated afresh; one that leaves it is
         sent with no credential at all: header, query, body or DPoP proof.
         """
-        if auth is None or not _follows(self, follow_redirects):
+        # a coroutine function still, as httpx's (code tells async clients apart by it)
+        if auth is None or not (
+            self.follow_redirects if follow_redirects is USE_CLIENT_DEFAULT else follow_redirects
+        ):
             return await super().send(
                 request, stream=stream, auth=auth, follow_redirects=follow_redirects
             )

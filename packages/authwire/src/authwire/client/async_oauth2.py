@@ -14,7 +14,7 @@ from .._compat import AsyncClient, Request, Response, reopenable
 from .._drivers import Flow, T
 from ..token import OAuth2Token
 from ._sending import AsyncSending, lock_wait, request_options
-from .oauth2 import _NO_OPTIONS, _OAuth2ClientBase, _withholding
+from .oauth2 import _NO_OPTIONS, _OAuth2ClientBase, _withhold
 
 if TYPE_CHECKING:
     from ..auth.device import Progress
@@ -224,14 +224,18 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
     ) -> Response:
         """As ``httpx.AsyncClient.request``; ``withhold_token=True`` sends no token."""
-        return await super().request(method, url, **_withholding(kwargs, withhold_token))
+        if withhold_token:
+            _withhold(kwargs)
+        return await super().request(method, url, **kwargs)
 
     @asynccontextmanager
     async def stream(
         self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
     ) -> AsyncIterator[Response]:
         """As ``httpx.AsyncClient.stream``, with the token; ``withhold_token=True`` sends none."""
-        async with super().stream(method, url, **_withholding(kwargs, withhold_token)) as response:
+        if withhold_token:
+            _withhold(kwargs)
+        async with super().stream(method, url, **kwargs) as response:
             yield response
 
     async def get(self, url: Any, **kwargs: Any) -> Response:

@@ -294,14 +294,13 @@ class _OAuth2ClientBase:
 _NO_OPTIONS: Mapping[str, Any] = {}
 
 
-def _withholding(kwargs: dict[str, Any], withhold_token: bool) -> dict[str, Any]:
+def _withhold(kwargs: dict[str, Any]) -> None:
     """``withhold_token=True`` sends no token: the caller's ``auth=`` if given, else none.
 
     As Authlib: with both, the caller's auth is used (and the token withheld).
     """
-    if withhold_token and kwargs.get("auth", USE_CLIENT_DEFAULT) is USE_CLIENT_DEFAULT:
+    if kwargs.get("auth", USE_CLIENT_DEFAULT) is USE_CLIENT_DEFAULT:
         kwargs["auth"] = None
-    return kwargs
 
 
 class OAuth2Client(_OAuth2ClientBase, SyncSending):
@@ -527,14 +526,18 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
 
         With ``auth=`` as well, that auth is used instead, as in Authlib.
         """
-        return super().request(method, url, **_withholding(kwargs, withhold_token))
+        if withhold_token:
+            _withhold(kwargs)
+        return super().request(method, url, **kwargs)
 
     @contextmanager
     def stream(
         self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
     ) -> Iterator[Response]:
         """As ``httpx.Client.stream``, with the token; ``withhold_token=True`` sends none."""
-        with super().stream(method, url, **_withholding(kwargs, withhold_token)) as response:
+        if withhold_token:
+            _withhold(kwargs)
+        with super().stream(method, url, **kwargs) as response:
             yield response
 
     def get(self, url: Any, **kwargs: Any) -> Response:
