@@ -488,3 +488,24 @@ def test_oauth2_client_with_private_key_jwt_repr(flavor: Flavor, provider: FakeP
                 assert "PRIVATE KEY" not in text
 
     flavor.run(scenario)
+
+
+@pytest.mark.parametrize("cls", [AssertionClient, AsyncAssertionClient])
+def test_from_issuer_is_refused_naming_the_token_endpoint(cls: Any) -> None:
+    """The OAuth 2 clients' ``from_issuer(issuer, client_id, ...)`` would put the client id
+    where an assertion client takes its token endpoint: refused before anything is sent."""
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    with pytest.raises(TypeError, match=r"from_issuer\(\) is not supported.*token_endpoint"):
+        cls.from_issuer(
+            "https://as.example",
+            "client-1",
+            subject="user",
+            key="irrelevant",
+            transport=httpx.MockTransport(record),
+        )
+    assert sent == []

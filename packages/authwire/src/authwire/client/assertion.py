@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, NoReturn, Unpack
 
 from .._compat import AsyncClient, Client
 from .._metadata import split_kwargs
@@ -155,6 +155,21 @@ class _AssertionClientBase:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._oauth!r}>"
+
+    @classmethod
+    def from_issuer(cls, *args: Any, **kwargs: Any) -> NoReturn:
+        """Not for assertion clients: give the token endpoint itself.
+
+        The OAuth 2 clients' ``from_issuer(issuer, client_id, ...)`` would build this class
+        with its arguments in the wrong places (the client id as the token endpoint). Read
+        the endpoint with ``OAuth2Client.from_issuer(...).metadata["token_endpoint"]`` and
+        pass it as ``token_endpoint``.
+        """
+        raise TypeError(
+            f"{cls.__name__}.from_issuer() is not supported: pass the token endpoint as "
+            f"{cls.__name__}(token_endpoint, issuer, subject, key=...); a discovery document "
+            "names it as metadata['token_endpoint'] of OAuth2Client.from_issuer(...)"
+        )
 
 
 class AssertionClient(_AssertionClientBase, OAuth2Client):  # type: ignore[misc]
