@@ -21,7 +21,12 @@ from mypy import api
 
 import authwire
 import authwire._metadata as metadata_names
-from authwire.client._arguments import HttpxArguments, OAuth2Arguments, ProviderMetadata
+from authwire.client._arguments import (
+    HttpxArguments,
+    OAuth2Arguments,
+    OAuth2Options,
+    ProviderMetadata,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".mypy_cache" / "constructor-typing"
@@ -45,6 +50,11 @@ AssertionClient("https://as.example/token", "iss", None, key="k", header_s={})
 AsyncAssertionClient("https://as.example/token", "iss", None, key="k", jwks_uri="x")
 OAuth2Client("id", auth=None)
 OAuth2Client("id", token_endpoint=42)
+OAuth2Client.from_issuer("https://as.example", "id", scpoe="openid")
+
+
+async def discover() -> None:
+    await AsyncOAuth2Client.from_issuer("https://as.example", "id", tken_store=None)
 """
 
 #: (what the line of MISSPELT holds, what mypy must say about it)
@@ -66,6 +76,11 @@ EXPECTED = [
     (
         "token_endpoint=42",
         'Argument "token_endpoint" to "OAuth2Client" has incompatible type "int"',
+    ),
+    ("scpoe=", 'Unexpected keyword argument "scpoe" for "from_issuer" of "OAuth2Client"'),
+    (
+        "tken_store=",
+        'Unexpected keyword argument "tken_store" for "from_issuer" of "AsyncOAuth2Client"',
     ),
 ]
 
@@ -140,6 +155,25 @@ AssertionClient("https://as.example/token", "iss", None, key="k", timeout=5, ver
 AsyncAssertionClient(
     "https://as.example/token", "iss", None, key="k", transport=httpx.MockTransport(answer)
 )
+OAuth2Client.from_issuer(
+    "https://as.example",
+    "id",
+    "secret",
+    kind="oauth",
+    scope=["openid", "email"],
+    redirect_uri="https://app.example/cb",
+    token_endpoint_auth_method="client_secret_post",
+    leeway=30,
+    token_endpoint="https://as.example/other-token",
+    timeout=5,
+    transport=httpx.MockTransport(answer),
+)
+
+
+async def discover() -> AsyncOAuth2Client:
+    return await AsyncOAuth2Client.from_issuer(
+        "https://as.example", "id", update_token=print, trusted_audiences=["api"]
+    )
 """
 
 
@@ -203,6 +237,20 @@ def test_every_metadata_name_is_typed_and_every_typed_name_is_accepted() -> None
     assert typed >= metadata_names._NAMES, sorted(metadata_names._NAMES - typed)
     assert [name for name in typed if not metadata_names.is_metadata_name(name)] == []
     assert keys(OAuth2Arguments) == typed | keys(HttpxArguments)
+
+
+@pytest.mark.parametrize("name", ["OAuth2Client", "AsyncOAuth2Client"])
+def test_from_issuer_takes_every_constructor_keyword_but_issuer(name: str) -> None:
+    init = inspect.signature(getattr(authwire, name).__init__).parameters
+    named = {
+        p.name
+        for p in init.values()
+        if p.kind is p.POSITIONAL_OR_KEYWORD
+        and p.name not in ("self", "client_id", "client_secret")
+    }
+    assert keys(OAuth2Options) == (named | keys(OAuth2Arguments)) - {"issuer"}
+    discover = inspect.signature(getattr(authwire, name).from_issuer).parameters
+    assert list(discover)[:3] == ["issuer", "client_id", "client_secret"]
 
 
 @pytest.mark.parametrize("library", ["httpx", "httpx2"])

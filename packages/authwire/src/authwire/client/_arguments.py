@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from httpx import URL, AsyncBaseTransport, BaseTransport, Limits
     from httpx._types import (
         CertTypes,
@@ -31,9 +33,12 @@ if TYPE_CHECKING:
         TimeoutTypes,
     )
 
+    from ..stores import TokenStore
+
 __all__ = [
     "HttpxArguments",
     "OAuth2Arguments",
+    "OAuth2Options",
     "ProviderMetadata",
 ]
 
@@ -61,18 +66,11 @@ class HttpxArguments(TypedDict, total=False):
     default_encoding: str | Callable[[bytes], str]
 
 
-class ProviderMetadata(TypedDict, total=False):
-    """Provider metadata and client registration a constructor accepts by name.
-
-    The names of RFC 8414 §2 and OpenID Connect Discovery 1.0 §3 (the ``*_supported``
-    capability lists included), the endpoints of RFC 7009, RFC 7662, RFC 8628 §4, RFC 9126
-    §5, OpenID Connect RP-Initiated Logout §2.1 and CIBA §4, the authorization-request
-    defaults sent on every authorization URL, and this client's registration (RFC 7591 §2,
-    OpenID Connect Dynamic Client Registration §2, RFC 9101 §10.5, RFC 9449 §5.2).
-    """
+class _MetadataBesideIssuer(TypedDict, total=False):
+    """`ProviderMetadata` less ``issuer``: what ``from_issuer`` takes beside its own
+    ``issuer`` argument (the discovery document names the issuer)."""
 
     # endpoints and documents
-    issuer: str | None
     authorization_endpoint: str | None
     token_endpoint: str | None
     userinfo_endpoint: str | None
@@ -160,5 +158,45 @@ class ProviderMetadata(TypedDict, total=False):
     dpop_bound_access_tokens: bool | None
 
 
+class ProviderMetadata(_MetadataBesideIssuer, total=False):
+    """Provider metadata and client registration a constructor accepts by name.
+
+    The names of RFC 8414 §2 and OpenID Connect Discovery 1.0 §3 (the ``*_supported``
+    capability lists included), the endpoints of RFC 7009, RFC 7662, RFC 8628 §4, RFC 9126
+    §5, OpenID Connect RP-Initiated Logout §2.1 and CIBA §4, the authorization-request
+    defaults sent on every authorization URL, and this client's registration (RFC 7591 §2,
+    OpenID Connect Dynamic Client Registration §2, RFC 9101 §10.5, RFC 9449 §5.2).
+    """
+
+    issuer: str | None
+
+
 class OAuth2Arguments(ProviderMetadata, HttpxArguments, total=False):
     """The extra keywords of ``OAuth2Client`` and ``AsyncOAuth2Client``."""
+
+
+class OAuth2Options(_MetadataBesideIssuer, HttpxArguments, total=False):
+    """The keywords of ``from_issuer(issuer, client_id, client_secret, **kwargs)``.
+
+    Every keyword the ``OAuth2Client`` / ``AsyncOAuth2Client`` constructor takes after
+    ``client_secret`` but ``issuer``, which the discovery document gives; a test keeps it
+    equal to the constructor's own parameters.
+    """
+
+    token_endpoint_auth_method: str | None
+    revocation_endpoint_auth_method: str | None
+    scope: str | Iterable[str] | None
+    redirect_uri: str | None
+    token: Mapping[str, Any] | None
+    token_placement: str
+    update_token: Callable[..., Any] | None
+    leeway: float
+    state: str | None
+    code_challenge_method: str | None
+    allow_insecure_transport: bool
+    dpop: Any
+    request_object_key: Any
+    trusted_audiences: Iterable[str]
+    max_response_bytes: int
+    token_store: TokenStore | None
+    token_key: str | None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
 from .._compat import AsyncClient, Request, Response, reopenable
 from .._drivers import Flow, T
@@ -19,6 +19,7 @@ from .oauth2 import _NO_OPTIONS, _OAuth2ClientBase, _withhold
 if TYPE_CHECKING:
     from ..auth.device import Progress
     from ..protocol.rfc8628 import DeviceAuthorization
+    from ._arguments import OAuth2Options
 
 __all__ = ["AsyncOAuth2Client"]
 
@@ -99,7 +100,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         client_secret: Any = None,
         *,
         kind: str = "openid",
-        **kwargs: Any,
+        **kwargs: Unpack[OAuth2Options],
     ) -> Self:
         """Async [`OAuth2Client.from_issuer`]
         [authwire.OAuth2Client.from_issuer]: ``await AsyncOAuth2Client.from_issuer(...)``."""

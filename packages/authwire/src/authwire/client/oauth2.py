@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..plugins.provider import Provider
     from ..protocol.rfc8628 import DeviceAuthorization
     from ..stores import TokenStore
-    from ._arguments import OAuth2Arguments
+    from ._arguments import OAuth2Arguments, OAuth2Options
 
 __all__ = ["OAuth2Client"]
 
@@ -389,7 +389,7 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
         client_secret: Any = None,
         *,
         kind: str = "openid",
-        **kwargs: Any,
+        **kwargs: Unpack[OAuth2Options],
     ) -> Self:
         """A client whose endpoints come from the issuer's discovery document.
 
