@@ -578,3 +578,81 @@ def test_async_request_methods_are_coroutine_functions_as_httpx_s(name: str) -> 
     cls = getattr(authwire, name)
     for method in ASYNC_METHODS:
         assert inspect.iscoroutinefunction(getattr(cls, method)), f"{name}.{method}"
+
+
+def test_a_subclass_overriding_request_still_sees_every_verb(flavor: Flavor) -> None:
+    """The verbs skip the client's own ``request`` for speed, but never a subclass's."""
+    seen: list[tuple[str, bool]] = []
+    base = flavor.oauth2_client
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"authorization": request.headers.get("authorization")})
+
+    if flavor.is_async:
+
+        class Logged(base):  # type: ignore[misc, valid-type]
+            async def request(self, method: str, url: Any, **kwargs: Any) -> Any:
+                seen.append((method, bool(kwargs.get("withhold_token"))))
+                return await super().request(method, url, **kwargs)
+
+    else:
+
+        class Logged(base):  # type: ignore[misc, valid-type, no-redef]
+            def request(self, method: str, url: Any, **kwargs: Any) -> Any:
+                seen.append((method, bool(kwargs.get("withhold_token"))))
+                return super().request(method, url, **kwargs)
+
+    async def scenario() -> list[Any]:
+        client = Logged(
+            token={"access_token": "at-1", "token_type": "Bearer"},
+            transport=httpx.MockTransport(answer),
+        )
+        async with opened(client):
+            shown = []
+            for verb in ("get", "options", "head", "post", "put", "patch", "delete"):
+                await aw(getattr(client, verb)("https://api.example/r"))
+            shown.append((await aw(client.get("https://api.example/r"))).json())
+            shown.append(
+                (await aw(client.get("https://api.example/r", withhold_token=True))).json()
+            )
+            return shown
+
+    shown = flavor.run(scenario)
+    assert [method for method, _ in seen] == [
+        "GET", "OPTIONS", "HEAD", "POST", "PUT", "PATCH", "DELETE", "GET", "GET",
+    ]  # fmt: skip
+    assert seen[-1] == ("GET", True)
+    assert shown == [{"authorization": "Bearer at-1"}, {"authorization": None}]
+
+
+def test_the_verbs_of_an_unchanged_client_send_as_before(flavor: Flavor) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"authorization": request.headers.get("authorization")})
+
+    async def scenario() -> list[Any]:
+        client = flavor.oauth2_client(
+            token={"access_token": "at-2", "token_type": "Bearer"},
+            transport=httpx.MockTransport(answer),
+        )
+        async with opened(client):
+            return [
+                (await aw(client.post("https://api.example/r", json={"a": 1}))).json(),
+                (await aw(client.put("https://api.example/r", withhold_token=True))).json(),
+                (
+                    await aw(
+                        client.delete(
+                            "https://api.example/r",
+                            withhold_token=True,
+                            auth=lambda r: (r.headers.__setitem__("Authorization", "Basic x"), r)[
+                                1
+                            ],
+                        )
+                    )
+                ).json(),
+            ]
+
+    assert flavor.run(scenario) == [
+        {"authorization": "Bearer at-2"},
+        {"authorization": None},
+        {"authorization": "Basic x"},
+    ]

@@ -14,7 +14,7 @@ from .._compat import AsyncClient, Request, Response, reopenable
 from .._drivers import Flow, T
 from ..token import OAuth2Token
 from ._sending import AsyncSending, lock_wait, request_options
-from .oauth2 import _NO_OPTIONS, _OAuth2ClientBase, _withhold
+from .oauth2 import _NO_OPTIONS, _applied, _OAuth2ClientBase, _withhold
 
 if TYPE_CHECKING:
     from ..auth.device import Progress
@@ -241,28 +241,47 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
 
     async def get(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``GET`` request with the token; ``withhold_token=True`` sends none."""
+        if type(self).request is _REQUEST:  # not overridden: one call fewer
+            return await super().request("GET", url, **_applied(kwargs))
         return await self.request("GET", url, **kwargs)
 
     async def options(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``OPTIONS`` request with the token; ``withhold_token=True`` sends none."""
+        if type(self).request is _REQUEST:  # not overridden: one call fewer
+            return await super().request("OPTIONS", url, **_applied(kwargs))
         return await self.request("OPTIONS", url, **kwargs)
 
     async def head(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``HEAD`` request with the token; ``withhold_token=True`` sends none."""
+        if type(self).request is _REQUEST:  # not overridden: one call fewer
+            return await super().request("HEAD", url, **_applied(kwargs))
         return await self.request("HEAD", url, **kwargs)
 
     async def post(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``POST`` request with the token; ``withhold_token=True`` sends none."""
+        if type(self).request is _REQUEST:  # not overridden: one call fewer
+            return await super().request("POST", url, **_applied(kwargs))
         return await self.request("POST", url, **kwargs)
 
     async def put(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``PUT`` request with the token; ``withhold_token=True`` sends none."""
+        if type(self).request is _REQUEST:  # not overridden: one call fewer
+            return await super().request("PUT", url, **_applied(kwargs))
         return await self.request("PUT", url, **kwargs)
 
     async def patch(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``PATCH`` request with the token; ``withhold_token=True`` sends none."""
+        if type(self).request is _REQUEST:  # not overridden: one call fewer
+            return await super().request("PATCH", url, **_applied(kwargs))
         return await self.request("PATCH", url, **kwargs)
 
     async def delete(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``DELETE`` request with the token; ``withhold_token=True`` sends none."""
+        if type(self).request is _REQUEST:  # not overridden: one call fewer
+            return await super().request("DELETE", url, **_applied(kwargs))
         return await self.request("DELETE", url, **kwargs)
+
+
+#: ``AsyncOAuth2Client.request``: the verbs call httpx's own ``request`` directly unless a subclass
+#: overrides it (then they go through the override, as httpx's verbs do)
+_REQUEST = AsyncOAuth2Client.request
