@@ -43,7 +43,7 @@ WEB_ID = "p-jcoLKBynTLew"
 WEB_SECRET = "gko_LXELoV07ZBNUXrvWZfzE3aI"
 APP_ID = "Xc8w-installed"
 AGENT = "web:com.example.app:v1.0 (by /u/example_dev)"
-_DEFAULT_AGENTS = ("python-httpx/", "python-requests/", "python-urllib/")
+_DEFAULT_AGENTS = ("python-httpx/", "python-httpx2/", "python-requests/", "python-urllib/")
 
 
 class Reddit(Emulator):

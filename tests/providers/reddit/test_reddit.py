@@ -177,7 +177,7 @@ def test_user_agent_on_token_requests_a_plain_client_without_one_is_throttled() 
         plain.fetch_token(grant_type="client_credentials")
     assert caught.value.error == "invalid_token_response"
     throttled = emu.requests[-1]
-    assert throttled.headers["user-agent"].startswith("python-httpx/")
+    assert throttled.headers["user-agent"].startswith(("python-httpx/", "python-httpx2/"))
     assert len(emu.calls()) == 2  # the throttled request never reached the token endpoint
     # a from_provider client, which takes no agent, refuses before sending anything
     with (
