@@ -329,11 +329,8 @@ def test_follow_redirects_true_on_an_endpoint_call_is_refused_with_the_reason(
     assert net.requests == []
 
 
-@pytest.mark.parametrize("method", list(OPTION_CALLS))
-def test_timeout_of_an_endpoint_call_goes_to_httpx_and_not_into_the_form(
-    flavor: Flavor, method: str
-) -> None:
-    net = Net()
+def _endpoint_answers(net: Net) -> None:
+    """What every endpoint of ``OPTION_CALLS`` answers when it is called."""
     net.on(f"{AS}/token", token_answer())
     net.on(f"{AS}/introspect", lambda request: httpx.Response(200, json={"active": True}))
     net.on(
@@ -354,6 +351,14 @@ def test_timeout_of_an_endpoint_call_goes_to_httpx_and_not_into_the_form(
             201, json={"request_uri": "urn:ietf:params:oauth:request_uri:x1", "expires_in": 60}
         ),
     )
+
+
+@pytest.mark.parametrize("method", list(OPTION_CALLS))
+def test_timeout_of_an_endpoint_call_goes_to_httpx_and_not_into_the_form(
+    flavor: Flavor, method: str
+) -> None:
+    net = Net()
+    _endpoint_answers(net)
 
     async def scenario() -> None:
         client = oauth2(flavor, net, token=bearer(), scope="read", timeout=30)
@@ -376,29 +381,6 @@ CLIENT_HEADERS = {
     "Authorization": "Bearer other-api-credential",
     "Cookie": "session=other-site",
 }
-
-
-def _endpoint_answers(net: Net) -> None:
-    net.on(f"{AS}/token", token_answer())
-    net.on(f"{AS}/introspect", lambda request: httpx.Response(200, json={"active": True}))
-    net.on(
-        f"{AS}/device_authorization",
-        lambda request: httpx.Response(
-            200,
-            json={
-                "device_code": "device-code-0123456789",
-                "user_code": "ABCD-EFGH",
-                "verification_uri": f"{AS}/device",
-                "expires_in": 600,
-            },
-        ),
-    )
-    net.on(
-        f"{AS}/par",
-        lambda request: httpx.Response(
-            201, json={"request_uri": "urn:ietf:params:oauth:request_uri:x1", "expires_in": 60}
-        ),
-    )
 
 
 @pytest.mark.parametrize("auth_method", ["client_secret_basic", "client_secret_post"])
