@@ -115,6 +115,13 @@ def _next_hop(
     return target, stays_home(pristine.url, target.url)
 
 
+def _follows(client: Client | AsyncClient, follow_redirects: Any) -> bool:
+    """Whether a send follows redirects, decided as httpx decides it."""
+    return bool(
+        client.follow_redirects if follow_redirects is USE_CLIENT_DEFAULT else follow_redirects
+    )
+
+
 def _prepared(request: Request, options: Mapping[str, Any]) -> Request:
     """``request`` with a call's httpx options (see `request_options`)."""
     if not options:
@@ -180,10 +187,7 @@ class SyncSending(Client):
         Each hop that stays on the origin is authenticated afresh; one that leaves it is
         sent with no credential at all: header, query, body or DPoP proof.
         """
-        # as httpx decides; the common case (no redirect followed) costs no call
-        if auth is None or not (
-            self.follow_redirects if follow_redirects is USE_CLIENT_DEFAULT else follow_redirects
-        ):
+        if auth is None or not _follows(self, follow_redirects):
             return super().send(
                 request, stream=stream, auth=auth, follow_redirects=follow_redirects
             )
@@ -235,9 +239,7 @@ class AsyncSending(AsyncClient):
         sent with no credential at all: header, query, body or DPoP proof.
         """
         # a coroutine function still, as httpx's (code tells async clients apart by it)
-        if auth is None or not (
-            self.follow_redirects if follow_redirects is USE_CLIENT_DEFAULT else follow_redirects
-        ):
+        if auth is None or not _follows(self, follow_redirects):
             return await super().send(
                 request, stream=stream, auth=auth, follow_redirects=follow_redirects
             )

@@ -14,7 +14,7 @@ from .._compat import AsyncClient, Request, Response, reopenable
 from .._drivers import Flow, T
 from ..token import OAuth2Token
 from ._sending import AsyncSending, lock_wait, request_options
-from .oauth2 import _NO_OPTIONS, _applied, _OAuth2ClientBase, _withhold
+from .oauth2 import _NO_OPTIONS, _OAuth2ClientBase, _withhold
 
 if TYPE_CHECKING:
     from ..auth.device import Progress
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from ._arguments import OAuth2Options
 
 __all__ = ["AsyncOAuth2Client"]
+
+
+def _applied(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` for httpx's own ``request``: ``withhold_token`` taken out and applied."""
+    if kwargs.pop("withhold_token", False):
+        _withhold(kwargs)
+    return kwargs
 
 
 class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
@@ -282,6 +289,7 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
         return await self.request("DELETE", url, **kwargs)
 
 
-#: ``AsyncOAuth2Client.request``: the verbs call httpx's own ``request`` directly unless a subclass
-#: overrides it (then they go through the override, as httpx's verbs do)
+#: ``AsyncOAuth2Client.request``: the verbs call httpx's own ``request`` directly unless a
+#: subclass overrides it (then they go through the override, as httpx's verbs do): one
+#: coroutine fewer per request, which the sync client, whose calls are cheap, does not need
 _REQUEST = AsyncOAuth2Client.request

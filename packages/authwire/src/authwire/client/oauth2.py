@@ -294,13 +294,6 @@ class _OAuth2ClientBase:
 _NO_OPTIONS: Mapping[str, Any] = {}
 
 
-def _applied(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``kwargs`` for httpx's own ``request``: ``withhold_token`` taken out and applied."""
-    if kwargs.pop("withhold_token", False):
-        _withhold(kwargs)
-    return kwargs
-
-
 def _withhold(kwargs: dict[str, Any]) -> None:
     """``withhold_token=True`` sends no token: the caller's ``auth=`` if given, else none.
 
@@ -549,44 +542,30 @@ class OAuth2Client(_OAuth2ClientBase, SyncSending):
 
     def get(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``GET`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return super().request("GET", url, **_applied(kwargs))
         return self.request("GET", url, **kwargs)
 
     def options(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``OPTIONS`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return super().request("OPTIONS", url, **_applied(kwargs))
         return self.request("OPTIONS", url, **kwargs)
 
     def head(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``HEAD`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return super().request("HEAD", url, **_applied(kwargs))
         return self.request("HEAD", url, **kwargs)
 
     def post(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``POST`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return super().request("POST", url, **_applied(kwargs))
         return self.request("POST", url, **kwargs)
 
     def put(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``PUT`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return super().request("PUT", url, **_applied(kwargs))
         return self.request("PUT", url, **kwargs)
 
     def patch(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``PATCH`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return super().request("PATCH", url, **_applied(kwargs))
         return self.request("PATCH", url, **kwargs)
 
     def delete(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``DELETE`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return super().request("DELETE", url, **_applied(kwargs))
         return self.request("DELETE", url, **kwargs)
 
 
@@ -597,8 +576,3 @@ def __getattr__(name: str) -> Any:
 
         return AsyncOAuth2Client
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-#: ``OAuth2Client.request``: the verbs call httpx's own ``request`` directly unless a subclass
-#: overrides it (then they go through the override, as httpx's verbs do)
-_REQUEST = OAuth2Client.request
