@@ -687,7 +687,7 @@ NPM_CI = "npm ci --prefix tests/interop/oidc_provider"
 START_TIMEOUT = 20.0  # seconds until the discovery document must answer
 POLL_INTERVAL = 0.1
 STOP_TIMEOUT = 5.0
-PORT_ATTEMPTS = 3  # a free port may be taken between picking it and node binding it
+PORT_ATTEMPTS = 3  # a port taken between picking and binding it, or a slow start
 
 
 class ProviderError(RuntimeError):
@@ -725,7 +725,13 @@ class _Started:
     discovery: dict[str, Any]
 
 
-def _start(node: str, config: Path, workdir: Path, attempt: int) -> _Started | str:
+@dataclass
+class _Failed:
+    reason: str
+    retry: bool  # a port taken meanwhile, or a start slower than START_TIMEOUT (a busy machine)
+
+
+def _start(node: str, config: Path, workdir: Path, attempt: int) -> _Started | _Failed:
     """Start the server; return it once discovery answers, or the reason it could not."""
     port = _free_port()
     stdout = workdir / f"stdout-{attempt}.log"
@@ -742,10 +748,11 @@ def _start(node: str, config: Path, workdir: Path, attempt: int) -> _Started | s
         with httpx.Client(timeout=1.0, trust_env=False) as client:
             for _ in range(max_polls):
                 if process.poll() is not None:
-                    return (
+                    reason = (
                         f"`node server.mjs` exited with status {process.returncode} before "
                         f"answering.\nstderr:\n{_read(stderr)}"
                     )
+                    return _Failed(reason, retry="EADDRINUSE" in reason)
                 with contextlib.suppress(httpx.TransportError):
                     response = client.get(url)
                     if response.status_code == 200:
@@ -757,10 +764,11 @@ def _start(node: str, config: Path, workdir: Path, attempt: int) -> _Started | s
         _stop(process)
         raise
     _stop(process)
-    return (
+    reason = (
         f"`node server.mjs` did not answer {url} within {START_TIMEOUT:.0f} s.\n"
         f"stdout:\n{_read(stdout)}\nstderr:\n{_read(stderr)}"
     )
+    return _Failed(reason, retry=True)
 
 
 @contextlib.contextmanager
@@ -782,14 +790,14 @@ def run_provider(setup: ProviderSetup, workdir: Path) -> Iterator[OidcProvider]:
     config = workdir / "config.json"
     config.write_text(json.dumps(setup.config(), indent=2), encoding="utf-8")
 
-    started: _Started | str = ""
+    started: _Started | _Failed = _Failed("not started", retry=True)
     attempt = 0
     for attempt in range(PORT_ATTEMPTS):
         started = _start(node, config, workdir, attempt)
-        if isinstance(started, _Started) or "EADDRINUSE" not in started:
+        if isinstance(started, _Started) or not started.retry:
             break
     if not isinstance(started, _Started):
-        raise ProviderError(started)
+        raise ProviderError(started.reason)
 
     stderr = workdir / f"stderr-{attempt}.log"
     provider = OidcProvider.running(
