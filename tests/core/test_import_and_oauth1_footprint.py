@@ -110,6 +110,12 @@ def test_the_sync_client_loads_no_async_client_and_no_rarely_used_step() -> None
     for module in (
         "authwire.client.async_oauth2",
         "authwire._binding",
+        "authwire.auth.device",
+        "authwire.auth.dpop",
+        "authwire.auth.openid",
+        "authwire.auth.secured",
+        "authwire.auth.stored",
+        "authwire.protocol.client_auth",
         "authwire.protocol.rfc7009",
         "authwire.protocol.rfc7636",
         "authwire.protocol.rfc7662",

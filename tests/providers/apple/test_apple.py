@@ -80,7 +80,7 @@ def summary(client: Any) -> dict[str, Any]:
         "client_id": engine.client_id,
         "client_secret": engine.client_secret,
         "auth_method": engine.token_endpoint_auth_method,
-        "auth_method_class": type(engine._auth_methods["client_secret_post"]).__name__,
+        "auth_method_class": type(engine._methods()["client_secret_post"]).__name__,
         "scope": engine.scope,
         "redirect_uri": engine.redirect_uri,
         "pkce": engine.code_challenge_method,

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ._clock import Clock, sleep_async, sleep_sync
 from ._compat import Request, Response, aread_at_most, httpx, read_at_most
@@ -45,12 +45,9 @@ __all__ = [
     "MAX_RESPONSE_BYTES",
     "RELEASE",
     "WAIT_LIMIT",
-    "AsyncLock",
     "Call",
     "Flow",
-    "ResultBox",
     "Sleep",
-    "SyncLock",
     "Unread",
     "async_steps",
     "drive_async",
@@ -150,14 +147,15 @@ Effect = Request | Unread | Call | Sleep | IO | _LockStep
 Flow = Generator[Effect, Any, T]
 
 
-class SyncLock(Protocol):
-    def acquire(self, blocking: bool = ..., timeout: float = ...) -> bool: ...
-    def release(self) -> None: ...
+if TYPE_CHECKING:  # the locks' shapes, for the type checker only (a Protocol costs import time)
 
+    class SyncLock(Protocol):
+        def acquire(self, blocking: bool = ..., timeout: float = ...) -> bool: ...
+        def release(self) -> None: ...
 
-class AsyncLock(Protocol):
-    async def acquire(self) -> None: ...
-    def release(self) -> None: ...
+    class AsyncLock(Protocol):
+        async def acquire(self) -> None: ...
+        def release(self) -> None: ...
 
 
 def _call_sync(call: Call) -> Any:
@@ -237,13 +235,6 @@ def _redacted(error: OAuthError, sent: list[Request], secrets: Secrets | None) -
     error.redact(sorted(found, key=len, reverse=True))
 
 
-class ResultBox(Generic[T]):
-    """Where :func:`async_steps` leaves the flow's result (async generators cannot return)."""
-
-    __slots__ = ("value",)
-    value: T
-
-
 def sync_steps(
     flow: Flow[T],
     lock: SyncLock | None = None,
@@ -314,7 +305,7 @@ def sync_steps(
 
 async def async_steps(
     flow: Flow[T],
-    box: ResultBox[T],
+    box: list[T],
     lock: AsyncLock | None = None,
     *,
     lock_timeout: float | None = None,
@@ -322,7 +313,8 @@ async def async_steps(
     secrets: Secrets | None = None,
     request_timeout: Mapping[str, Any] | None = None,
 ) -> AsyncGenerator[Request, Response]:
-    """Async twin of :func:`sync_steps`; the flow's result lands in ``box``."""
+    """Async twin of :func:`sync_steps`; the flow's result is appended to ``box`` (an async
+    generator cannot return a value)."""
     held = False
     sent: list[Request] = []
     try:
@@ -332,7 +324,7 @@ async def async_steps(
             try:
                 effect = flow.throw(error) if error is not None else flow.send(value)
             except StopIteration as stop:
-                box.value = stop.value
+                box.append(stop.value)
                 return
             value, error = None, None
             if isinstance(effect, Request):
@@ -415,13 +407,13 @@ async def drive_async(
     **options: Any,
 ) -> T:
     """Async twin of :func:`drive_sync`."""
-    box: ResultBox[T] = ResultBox()
+    box: list[T] = []
     steps = async_steps(flow, box, lock, **options)
     try:
         request = await anext(steps)
         while True:
             request = await steps.asend(await send(request))
     except StopAsyncIteration:
-        return box.value
+        return box[0]
     finally:
         await steps.aclose()

@@ -33,9 +33,9 @@ class DPoPSupport(EngineParts):
     _dpop_nonces: NonceStore | None = None
 
     def _setup_dpop(self, dpop: Any) -> None:
+        """Make the key and the nonce store; the engine calls this only when DPoP is on
+        (``dpop=``, or ``dpop_bound_access_tokens`` in the metadata, which turns it on)."""
         if dpop is None or dpop is False:
-            if not self.metadata.get("dpop_bound_access_tokens"):
-                return
             dpop = True
         from ..protocol.rfc9449 import DPoPKey, NonceStore
 

@@ -3,7 +3,9 @@
 It holds the client's credentials, the provider metadata, the token and its life cycle.
 Every protocol step is a flow (see ``authwire._drivers``): the same generator serves
 ``OAuth2Client`` and ``AsyncOAuth2Client``, and ``sync_auth_flow`` / ``async_auth_flow``
-only choose the driver and the lock.
+only choose the driver and the lock. The protocol extensions (device flow, PAR/JAR, DPoP,
+OpenID Connect, token stores) are mixins, each loaded on its first use
+(``authwire.auth._parts``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from .._drivers import (
     RELEASE,
     Call,
     Flow,
-    ResultBox,
     T,
     Unread,
     async_steps,
@@ -49,29 +50,23 @@ from .._exceptions import (
 from .._metadata import AUTHORIZE_DEFAULTS, HOOK_TYPES, check_metadata, is_metadata_name
 from ..protocol import rfc6749
 from ..protocol._transport import check_transport, is_loopback_url
-from ..protocol.client_auth import (
-    CLIENT_SECRET_BASIC,
-    NONE,
-    ClientAuthMethod,
-    ClientCredentials,
-    basic_authorization,
-    builtin_methods,
-    named_method,
-)
 from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
 from ..token import SECRET_TOKEN_FIELDS, OAuth2Token, is_dpop_token
-from .device import DeviceFlow
-from .dpop import DPoPSupport
-from .openid import OpenIDConnect
-from .secured import SecuredAuthorization
-from .stored import StoredTokens
 
-if TYPE_CHECKING:
+if not TYPE_CHECKING:  # stand-ins that load each mixin on its first use (see auth/_parts.py)
+    from ._parts import DeviceFlow, DPoPSupport, OpenIDConnect, SecuredAuthorization, StoredTokens
+if TYPE_CHECKING:  # after the stand-ins: the type checker and the docs see the mixins
     import anyio
 
+    from ..protocol.client_auth import ClientAuthMethod, ClientCredentials
     from ..stores import TokenStore
     from .authorization_request import AuthorizationRequest
     from .client_auth import OAuth2ClientAuth
+    from .device import DeviceFlow
+    from .dpop import DPoPSupport
+    from .openid import OpenIDConnect
+    from .secured import SecuredAuthorization
+    from .stored import StoredTokens
 
 __all__ = ["HOOK_TYPES", "OAuth2Auth", "UpdateToken"]
 
@@ -107,9 +102,6 @@ Form = "application/x-www-form-urlencoded"
 #: What an engine with no hook registered reads: one shared, read-only mapping of empty
 #: tuples (an engine builds its own dict of lists at its first registration).
 _NO_HOOKS: Mapping[str, Sequence[Hook]] = MappingProxyType(dict.fromkeys(HOOK_TYPES, ()))
-#: The three built-in client auth methods hold no state: every engine shares these objects
-#: until it registers one of its own (then it copies the mapping). RFC 6749 §2.3.
-_BUILTIN_METHODS: Mapping[str, ClientAuthMethod] = MappingProxyType(builtin_methods())
 _NO_AUDIENCES: frozenset[str] = frozenset()
 #: Guards the first creation of what an engine makes on first use (its thread lock, its
 #: ``authorize_params``).
@@ -317,7 +309,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         self.client_id = client_id
         self.client_secret = client_secret
         if token_endpoint_auth_method is None:
-            token_endpoint_auth_method = CLIENT_SECRET_BASIC if client_secret else NONE
+            # RFC 7591 §2 names; the methods (protocol.client_auth) load with the first use
+            token_endpoint_auth_method = "client_secret_basic" if client_secret else "none"
         self.token_endpoint_auth_method = token_endpoint_auth_method
         self.revocation_endpoint_auth_method = revocation_endpoint_auth_method
         # a generator would be used up by the first request: keep its items
@@ -339,7 +332,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         self.authorization_request: AuthorizationRequest | None = None
         # made on first use (see the properties): most clients never need their own
         self._authorize_params: dict[str, Any] | None = None
-        self._auth_methods: Mapping[str, ClientAuthMethod] = _BUILTIN_METHODS
+        self._auth_methods: Mapping[str, ClientAuthMethod] | None = None  # the built-ins
         self._hooks: Mapping[str, Sequence[Hook]] = _NO_HOOKS
         self._token: OAuth2Token | None = None
         self._grant: _Grant | None = None
@@ -353,9 +346,14 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         #: cannot make a thread and an event loop wait for each other)
         self._world: str | None = None
         self._ready: tuple[OAuth2Token, Any, Any, float, str] | None = None
-        self._setup_dpop(dpop)
-        self._setup_request_objects(request_object_key)
-        self._setup_store(token_store, token_key)
+        # the optional parts load only for a client that uses them (see auth/_parts.py)
+        if not (dpop is None or dpop is False) or metadata.get("dpop_bound_access_tokens"):
+            self._setup_dpop(dpop)
+        if request_object_key is not None or metadata.get("request_object_signing_alg"):
+            self._setup_request_objects(request_object_key)
+        self.token_store = self._token_key = self._stored_version = None
+        if token_store is not None or token_key is not None:
+            self._setup_store(token_store, token_key)
         if token is not None:
             self.token = token
 
@@ -509,13 +507,15 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         if auth_method is None:
             auth_method = self.token_endpoint_auth_method
         if isinstance(auth_method, str):
-            method = self._auth_methods.get(auth_method)
+            method = self._methods().get(auth_method)
             if method is None:
                 raise ValueError(
                     f"the client auth method {auth_method!r} is not registered; "
                     "call register_client_auth_method() with it first"
                 )
         else:
+            from ..protocol.client_auth import named_method
+
             method = named_method(auth_method)
             prepare = getattr(method, "prepare", None)
             if callable(prepare):
@@ -529,11 +529,22 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
 
         A method's ``prepare(client)`` runs now, so a bad key fails here, not on first use.
         """
+        from ..protocol.client_auth import named_method
+
         method = named_method(auth)
         prepare = getattr(method, "prepare", None)
         if callable(prepare):
             prepare(self._credentials(method.name))
-        self._auth_methods = {**self._auth_methods, method.name: method}
+        self._auth_methods = {**self._methods(), method.name: method}
+
+    def _methods(self) -> Mapping[str, ClientAuthMethod]:
+        """The client auth methods by name: the shared built-ins until one is registered."""
+        methods = self._auth_methods
+        if methods is None:
+            from ..protocol.client_auth import BUILTIN_METHODS
+
+            return BUILTIN_METHODS
+        return methods
 
     def register_compliance_hook(self, hook_type: str, hook: Hook) -> None:
         """Run ``hook`` at ``hook_type``; hooks of one type run in registration order."""
@@ -547,6 +558,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         self._hooks = hooks
 
     def _credentials(self, auth_method: str) -> ClientCredentials:
+        from ..protocol.client_auth import ClientCredentials
+
         issuer = self.metadata.get("issuer")
         return ClientCredentials(
             self.client_id,
@@ -786,7 +799,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
     ) -> Request:
         """Apply client authentication (RFC 6749 §2.3) and build the request."""
         if auth is None:
-            fn = self._auth_methods.get(auth_method)
+            fn = self._methods().get(auth_method)
             if fn is None:
                 raise ValueError(
                     f"the client auth method {auth_method!r} is not registered; "
@@ -794,6 +807,8 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
                 )
             url, headers, body = fn(self._credentials(auth_method), method, url, headers, body)
         elif isinstance(auth, tuple) and len(auth) == 2:
+            from ..protocol.client_auth import basic_authorization
+
             headers = dict(headers)
             headers["Authorization"] = basic_authorization(str(auth[0]), str(auth[1]))
         elif isinstance(auth, str):
@@ -836,23 +851,26 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             f"{hook}_request", url, all_headers, text
         )
 
+        dpop = self.dpop_key is not None  # proofs, nonces and binding: RFC 9449 §5, §8
+
         def build() -> Request:
             # client authentication afresh on each send: an assertion's jti is single-use
             request = self._client_request(
                 method, url, all_headers, text, auth, self.token_endpoint_auth_method
             )
-            return self._with_dpop_proof(request)
+            return self._with_dpop_proof(request) if dpop else request
 
         request = build()
         logger.debug("token request: grant_type=%s to %s", grant_type, request.url.host)
         response: Response = yield request
-        if self._dpop_nonce_retry(request, response):
+        if dpop and self._dpop_nonce_retry(request, response):
             request = build()
             response = yield request
             self._dpop_nonce_retry(request, response)
         response = yield from self._response_hooks(f"{hook}_response", response)
         token = rfc6749.process_token_response(response, clock=self.clock)
-        self._check_dpop_binding(token)
+        if dpop:
+            self._check_dpop_binding(token)
         return token
 
     def fetch_token_flow(
@@ -1221,7 +1239,11 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         """
         sent = yield from self._present(request, token)
         response: Response = yield (sent if read else Unread(sent))
-        if self._dpop_nonce_retry(sent, response, resource=True) and _replayable(request):
+        if (
+            self.dpop_key is not None
+            and self._dpop_nonce_retry(sent, response, resource=True)
+            and _replayable(request)
+        ):
             sent = yield from self._present(request, token)
             response = yield (sent if read else Unread(sent))
             self._dpop_nonce_retry(sent, response, resource=True)
@@ -1307,7 +1329,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
 
     def _async_steps(self, flow: Flow[None], request: Request) -> AsyncGenerator[Request, Response]:
         self._enter("async")
-        return async_steps(flow, ResultBox(), self.async_lock, **self._options(request=request))
+        return async_steps(flow, [], self.async_lock, **self._options(request=request))
 
     def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
         """httpx's hook on a sync client: present the token, renewed single-flight when due.

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, quote, urlencode
 
 __all__ = [
+    "BUILTIN_METHODS",
     "CLIENT_SECRET_BASIC",
     "CLIENT_SECRET_POST",
     "NONE",
@@ -238,10 +240,12 @@ def named_method(auth: object) -> ClientAuthMethod:
     return auth  # type: ignore[return-value]
 
 
-def builtin_methods() -> dict[str, ClientAuthMethod]:
-    """A fresh registry holding the three methods every client knows."""
-    return {
+#: The three methods every client knows. They hold no state: every client shares this
+#: read-only mapping until it registers a method of its own (then it copies it).
+BUILTIN_METHODS: Mapping[str, ClientAuthMethod] = MappingProxyType(
+    {
         CLIENT_SECRET_BASIC: ClientSecretBasic(),
         CLIENT_SECRET_POST: ClientSecretPost(),
         NONE: NoneAuth(),
     }
+)
