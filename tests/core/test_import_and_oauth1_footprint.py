@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from authwire import AuthorizationRequest, OAuth1Client
+from authwire._value import Value
 from authwire.protocol.client_auth import ClientCredentials, _NamedFunction, named_method
 from authwire.protocol.rfc5849 import OAuth1Signer, escape
 from authwire.protocol.rfc6749 import _is_header_safe
@@ -184,6 +185,27 @@ def test_a_name_and_function_pair_is_still_a_method() -> None:
     assert method(creds, "POST", "u", {}, "b") == ("u", {"X-Signed": "custom"}, "b")
     with pytest.raises(AttributeError):
         method.name = "other"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Challenge("Bearer", {"realm": "api"}, None),
+        ClientCredentials("id", "secret", "client_secret_post", "https://as.example"),
+        named_method(("custom", _sign)),
+        AuthorizationRequest("st", "verifier", "n", "https://app/cb", 60),
+    ],
+    ids=lambda value: type(value).__name__,
+)
+def test_every_value_class_names_its_fields_in_the_constructors_order(value: Value) -> None:
+    """``Value`` compares, hashes and pickles by ``__match_args__``, in the constructor's
+    order: each class must list every field, and only its fields, in that order."""
+    cls = type(value)
+    assert sorted(cls.__match_args__) == sorted(cls.__slots__)
+    assert cls(*value._values()) == value
+    assert pickle.loads(pickle.dumps(value)) == value
+    with pytest.raises(AttributeError, match=f"{cls.__name__} is immutable"):
+        del value.__match_args__
 
 
 _VCHAR = re.compile(r"[\x21-\x7e]+")

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._value import Value
+
 __all__ = ["AuthorizationRequest"]
 
 
-class AuthorizationRequest:
+class AuthorizationRequest(Value):
     """What the client must remember between the authorization URL and the callback.
 
     Convert it with [`to_dict`][authwire.AuthorizationRequest.to_dict] to keep it in a web
@@ -32,8 +34,6 @@ class AuthorizationRequest:
             (OpenID Connect Core §3.1.3.7).
     """
 
-    # a plain slotted class, not a frozen dataclass: ``import dataclasses`` and building
-    # the class cost about a millisecond of ``import authwire``
     __slots__ = ("code_verifier", "max_age", "nonce", "redirect_uri", "state")
     __match_args__ = ("state", "code_verifier", "nonce", "redirect_uri", "max_age")
 
@@ -57,26 +57,6 @@ class AuthorizationRequest:
         setattr_(self, "nonce", nonce)
         setattr_(self, "redirect_uri", redirect_uri)
         setattr_(self, "max_age", max_age)
-
-    def _values(self) -> tuple[Any, ...]:
-        return (self.state, self.code_verifier, self.nonce, self.redirect_uri, self.max_age)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"AuthorizationRequest is immutable: cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"AuthorizationRequest is immutable: cannot delete {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (self.__class__, self._values())
 
     def to_dict(self) -> dict[str, str]:
         """The fields that are set, as a dict a web session can store (JSON-serializable)."""

@@ -16,6 +16,8 @@ from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, quote, urlencode
 
+from .._value import Value
+
 __all__ = [
     "BUILTIN_METHODS",
     "CLIENT_SECRET_BASIC",
@@ -39,13 +41,11 @@ NONE = "none"
 Headers = dict[str, str]
 
 
-class ClientCredentials:
+class ClientCredentials(Value):
     """What a client authentication method is told about the client.
 
     ``issuer`` is the authorization server's issuer identifier when known (RFC 8414), for
-    methods that address assertions to it. Immutable, compared and hashed by value (a plain
-    slotted class rather than a frozen dataclass: nothing to build when the module is
-    imported).
+    methods that address assertions to it. Immutable, compared and hashed by value.
     """
 
     __slots__ = ("auth_method", "client_id", "client_secret", "issuer")
@@ -63,26 +63,6 @@ class ClientCredentials:
         object.__setattr__(self, "client_secret", client_secret)
         object.__setattr__(self, "auth_method", auth_method)
         object.__setattr__(self, "issuer", issuer)
-
-    def _fields(self) -> tuple[str | None, Any, str, str | None]:
-        return (self.client_id, self.client_secret, self.auth_method, self.issuer)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __reduce__(self) -> tuple[type[ClientCredentials], tuple[Any, ...]]:
-        return (ClientCredentials, self._fields())
 
     def __repr__(self) -> str:
         return (
@@ -190,10 +170,11 @@ class NoneAuth:
         return uri, headers, add_form_params(body, {"client_id": client.client_id})
 
 
-class _NamedFunction:
+class _NamedFunction(Value):
     """A ``(name, fn)`` pair registered as a method: immutable, compared by value."""
 
     __slots__ = ("fn", "name")
+    __match_args__ = ("name", "fn")
 
     name: str
     fn: Callable[..., tuple[str, Headers, str]]
@@ -201,23 +182,6 @@ class _NamedFunction:
     def __init__(self, name: str, fn: Callable[..., tuple[str, Headers, str]]) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "fn", fn)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.name, self.fn) == (other.name, other.fn)
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.fn))
-
-    def __reduce__(self) -> tuple[type[_NamedFunction], tuple[str, Callable[..., Any]]]:
-        return (_NamedFunction, (self.name, self.fn))
 
     def __repr__(self) -> str:
         return f"_NamedFunction(name={self.name!r}, fn={self.fn!r})"

@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 from .._compat import Request
+from .._value import Value
 
 __all__ = [
     "TOKEN_PLACEMENTS",
@@ -58,11 +59,10 @@ def place_bearer_token(request: Request, access_token: str, placement: str = "he
 _NO_PARAMS: dict[str, str] = {}
 
 
-class Challenge:
+class Challenge(Value):
     """One challenge of a ``WWW-Authenticate`` header: its scheme and parameters.
 
-    Immutable, compared and hashed by value (a plain slotted class rather than a frozen
-    dataclass: nothing to build when the module is imported).
+    Immutable, compared and hashed by value.
     """
 
     __slots__ = ("params", "scheme", "token68")
@@ -79,26 +79,6 @@ class Challenge:
         # a new dict for each challenge built without one, as a default factory would give
         object.__setattr__(self, "params", {} if params is _NO_PARAMS else params)
         object.__setattr__(self, "token68", token68)
-
-    def _fields(self) -> tuple[str, dict[str, str], str | None]:
-        return (self.scheme, self.params, self.token68)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __reduce__(self) -> tuple[type[Challenge], tuple[str, dict[str, str], str | None]]:
-        return (Challenge, self._fields())
 
     def __repr__(self) -> str:
         return (
