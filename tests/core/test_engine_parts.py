@@ -184,3 +184,26 @@ def test_a_subclass_overrides_and_reaches_a_placeholder_through_super() -> None:
         """
     )
     assert outcome == ["ES256", "RS256"]
+
+
+def test_threads_that_first_use_a_part_at_once_all_get_it() -> None:
+    outcome = _fresh(
+        """
+        import json, threading, authwire
+        auth = authwire.OAuth2Auth(client_id="id", id_token_signed_response_alg="ES256")
+        barrier = threading.Barrier(8, timeout=10)
+        seen = []
+
+        def first_use():
+            barrier.wait()
+            seen.append(auth.id_token_algorithms())
+
+        threads = [threading.Thread(target=first_use) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        print(json.dumps(seen))
+        """
+    )
+    assert outcome == [["ES256"]] * 8
