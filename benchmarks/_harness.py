@@ -74,7 +74,9 @@ class Config:
     concurrent_tasks: int = 10_000
     concurrent_rounds: int = 7
     concurrent_growth_batches: int = 3
-    import_rounds: int = 11
+    import_rounds: int = 15
+    #: fresh interpreters per module and round; the fastest counts (noise only adds time)
+    import_samples: int = 3
     memory_clients: int = 10
     memory_rounds: int = 3
     memory_shared_clients: int = 10_000
@@ -95,6 +97,7 @@ class Config:
             concurrent_rounds=1,
             concurrent_growth_batches=1,
             import_rounds=1,
+            import_samples=1,
             memory_clients=2,
             memory_rounds=1,
             memory_shared_clients=20,
