@@ -117,6 +117,8 @@ def test_the_sync_client_loads_no_async_client_and_no_rarely_used_step() -> None
         "authwire.auth.secured",
         "authwire.auth.stored",
         "authwire.protocol.client_auth",
+        "authwire.protocol.rfc6750",
+        "authwire._value",
         "authwire.protocol.rfc7009",
         "authwire.protocol.rfc7636",
         "authwire.protocol.rfc7662",

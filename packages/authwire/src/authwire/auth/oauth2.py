@@ -50,7 +50,6 @@ from .._exceptions import (
 from .._metadata import AUTHORIZE_DEFAULTS, HOOK_TYPES, check_metadata, is_metadata_name
 from ..protocol import rfc6749
 from ..protocol._transport import check_transport, is_loopback_url
-from ..protocol.rfc6750 import TOKEN_PLACEMENTS, is_invalid_token_challenge, place_bearer_token
 from ..token import SECRET_TOKEN_FIELDS, OAuth2Token, is_dpop_token
 
 if not TYPE_CHECKING:  # stand-ins that load each mixin on its first use (see auth/_parts.py)
@@ -293,10 +292,13 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
             or max_response_bytes < 1
         ):
             raise ValueError("max_response_bytes must be a positive whole number of bytes")
-        if token_placement not in TOKEN_PLACEMENTS:
-            raise ValueError(
-                f"token_placement must be 'header', 'body' or 'uri', not {token_placement!r}"
-            )
+        if token_placement != "header":  # the default; RFC 6750 loads for the others
+            from ..protocol.rfc6750 import TOKEN_PLACEMENTS
+
+            if token_placement not in TOKEN_PLACEMENTS:
+                raise ValueError(
+                    f"token_placement must be 'header', 'body' or 'uri', not {token_placement!r}"
+                )
         if code_challenge_method not in (None, S256, PLAIN):
             raise ValueError(
                 "code_challenge_method must be 'S256', 'plain' or None, "
@@ -1211,7 +1213,11 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
                     description="a DPoP-bound token needs the client's DPoP key (dpop=)"
                 )
             request = self._with_dpop_proof(request, access_token)
+        elif self.token_placement == "header":  # RFC 6750 §2.1, as the fast path sets it
+            request.headers["Authorization"] = f"Bearer {access_token}"
         else:
+            from ..protocol.rfc6750 import place_bearer_token
+
             request = place_bearer_token(request, access_token, self.token_placement)
         for fn in self._hooks["protected_request"]:
             try:
@@ -1264,9 +1270,12 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         §7.1 (``DPoP`` challenge for DPoP tokens). Requests whose body is a stream cannot be
         resent and are left alone.
         """
+        if response.status_code != 401:
+            return
+        from ..protocol.rfc6750 import is_invalid_token_challenge
+
         if (
-            response.status_code == 401
-            and (token.expires_at is None or token.is_expired(self.leeway, clock=self.clock))
+            (token.expires_at is None or token.is_expired(self.leeway, clock=self.clock))
             and is_invalid_token_challenge(
                 response.headers.get("www-authenticate"),
                 "dpop" if is_dpop_token(token.get("token_type")) else "bearer",
