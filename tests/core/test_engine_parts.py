@@ -61,7 +61,10 @@ def test_each_stand_in_holds_exactly_its_mixins_attributes(stand_in: type) -> No
         and not isinstance(value, property | _parts._Deferred)
         and not callable(value)
     )
-    assert declared == expected
+    assert declared == expected, (
+        f"authwire/auth/_parts.py: {stand_in.__name__} must declare what {mixin.__module__} "
+        "defines (a placeholder per method or property, the same plain defaults)"
+    )
     assert stand_in in OAuth2Auth.__mro__
 
 
