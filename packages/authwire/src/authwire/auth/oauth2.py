@@ -509,12 +509,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
         if auth_method is None:
             auth_method = self.token_endpoint_auth_method
         if isinstance(auth_method, str):
-            method = self._methods().get(auth_method)
-            if method is None:
-                raise ValueError(
-                    f"the client auth method {auth_method!r} is not registered; "
-                    "call register_client_auth_method() with it first"
-                )
+            method = self._method(auth_method)
         else:
             from ..protocol.client_auth import named_method
 
@@ -547,6 +542,16 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
 
             return BUILTIN_METHODS
         return methods
+
+    def _method(self, name: str) -> ClientAuthMethod:
+        """The registered method ``name``; ``ValueError`` naming it when there is none."""
+        method = self._methods().get(name)
+        if method is None:
+            raise ValueError(
+                f"the client auth method {name!r} is not registered; "
+                "call register_client_auth_method() with it first"
+            )
+        return method
 
     def register_compliance_hook(self, hook_type: str, hook: Hook) -> None:
         """Run ``hook`` at ``hook_type``; hooks of one type run in registration order."""
@@ -801,12 +806,7 @@ class OAuth2Auth(DeviceFlow, SecuredAuthorization, DPoPSupport, OpenIDConnect, S
     ) -> Request:
         """Apply client authentication (RFC 6749 §2.3) and build the request."""
         if auth is None:
-            fn = self._methods().get(auth_method)
-            if fn is None:
-                raise ValueError(
-                    f"the client auth method {auth_method!r} is not registered; "
-                    "call register_client_auth_method() with it first"
-                )
+            fn = self._method(auth_method)
             url, headers, body = fn(self._credentials(auth_method), method, url, headers, body)
         elif isinstance(auth, tuple) and len(auth) == 2:
             from ..protocol.client_auth import basic_authorization

@@ -6,7 +6,7 @@ In a module of its own so that a sync program never loads it; the shared, non-I/
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Self, Unpack
 
@@ -236,6 +236,13 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
             _withhold(kwargs)
         return await super().request(method, url, **kwargs)
 
+    def _verb(self, method: str, url: Any, kwargs: dict[str, Any]) -> Awaitable[Response]:
+        """What a verb awaits: httpx's own ``request`` when no subclass overrides ``request``
+        (one coroutine fewer per request), else the override, as httpx's verbs do."""
+        if type(self).request is _REQUEST:
+            return super().request(method, url, **_applied(kwargs))
+        return self.request(method, url, **kwargs)
+
     @asynccontextmanager
     async def stream(
         self, method: str, url: Any, *, withhold_token: bool = False, **kwargs: Any
@@ -248,45 +255,31 @@ class AsyncOAuth2Client(_OAuth2ClientBase, AsyncSending):
 
     async def get(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``GET`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return await super().request("GET", url, **_applied(kwargs))
-        return await self.request("GET", url, **kwargs)
+        return await self._verb("GET", url, kwargs)
 
     async def options(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``OPTIONS`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return await super().request("OPTIONS", url, **_applied(kwargs))
-        return await self.request("OPTIONS", url, **kwargs)
+        return await self._verb("OPTIONS", url, kwargs)
 
     async def head(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``HEAD`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return await super().request("HEAD", url, **_applied(kwargs))
-        return await self.request("HEAD", url, **kwargs)
+        return await self._verb("HEAD", url, kwargs)
 
     async def post(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``POST`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return await super().request("POST", url, **_applied(kwargs))
-        return await self.request("POST", url, **kwargs)
+        return await self._verb("POST", url, kwargs)
 
     async def put(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``PUT`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return await super().request("PUT", url, **_applied(kwargs))
-        return await self.request("PUT", url, **kwargs)
+        return await self._verb("PUT", url, kwargs)
 
     async def patch(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``PATCH`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return await super().request("PATCH", url, **_applied(kwargs))
-        return await self.request("PATCH", url, **kwargs)
+        return await self._verb("PATCH", url, kwargs)
 
     async def delete(self, url: Any, **kwargs: Any) -> Response:
         """Send a ``DELETE`` request with the token; ``withhold_token=True`` sends none."""
-        if type(self).request is _REQUEST:  # not overridden: one call fewer
-            return await super().request("DELETE", url, **_applied(kwargs))
-        return await self.request("DELETE", url, **kwargs)
+        return await self._verb("DELETE", url, kwargs)
 
 
 #: ``AsyncOAuth2Client.request``: the verbs call httpx's own ``request`` directly unless a
